@@ -1,0 +1,44 @@
+namespace TorchTrainer;
+
+// The string-keyed view, for notebooks, scripts and dynamic callers.
+public sealed partial class TrainingResults
+{
+    /// <summary>The keys of the string-keyed view (<see cref="ResultKeys.All"/>).</summary>
+    public IReadOnlyCollection<string> Keys => ResultKeys.All;
+
+    /// <summary>Reads a result by its results.json key. Reading a legacy key behaves exactly like reading the legacy member.</summary>
+    /// <exception cref="KeyNotFoundException">Unknown key; the message names the valid keys (and the replacement of a renamed one).</exception>
+    public object this[string key]
+    {
+        get
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            return key switch
+            {
+                ResultKeys.MetricsSummary => MetricsSummary,
+                ResultKeys.FinalLoss => FinalLoss,
+                ResultKeys.FinalValLoss => FinalValLoss!,
+                ResultKeys.Perplexity => Perplexity!,
+                ResultKeys.BestEpoch => BestEpoch,
+                ResultKeys.TrainingTimeSeconds => TrainingTime.TotalSeconds,
+                ResultKeys.BestCheckpoint => BestCheckpointPath!,
+                ResultKeys.LossHistory => ReadLegacy(LegacyMember.LossHistory),
+                ResultKeys.ValLossHistory => ReadLegacy(LegacyMember.ValLossHistory),
+                _ => throw UnknownKey(key),
+            };
+        }
+    }
+
+    private IReadOnlyList<double> ReadLegacy(LegacyMember member)
+    {
+        LegacyApiShim.OnUse(member, viaKey: true, Logger);
+        return member == LegacyMember.LossHistory ? MetricsSummary.TrainLoss : MetricsSummary.ValLoss;
+    }
+
+    private static KeyNotFoundException UnknownKey(string key)
+    {
+        var hint = ResultKeys.Renamed.TryGetValue(key, out var meant) ? $" Did you mean '{meant}'?" : "";
+        return new KeyNotFoundException(
+            $"TrainingResults has no key '{key}'.{hint} Valid keys: {string.Join(", ", ResultKeys.All.Select(k => $"'{k}'"))}.");
+    }
+}
