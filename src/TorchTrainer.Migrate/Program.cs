@@ -1,1 +1,3 @@
-return 0;
+using TorchTrainer.Migrate.Cli;
+
+return await MigrateCommand.RunAsync(args, Console.Out, Console.Error);

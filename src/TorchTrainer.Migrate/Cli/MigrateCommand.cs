@@ -1,0 +1,86 @@
+using System.CommandLine;
+using TorchTrainer.Migrate.Fixing;
+
+namespace TorchTrainer.Migrate.Cli;
+
+/// <summary>The <c>trainer-migrate</c> command line (System.CommandLine) and its exit codes.</summary>
+internal static class MigrateCommand
+{
+    public const int Ok = 0;
+    public const int ChangesFound = 1;
+    public const int BadInput = 2;
+
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
+        RunAsync(args, output, error, analyzers: null, currentDirectory: null, CancellationToken.None);
+
+    /// <summary>Runs the command; <paramref name="analyzers"/> replaces the TorchTrainer analyzers (tests).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, AnalyzerSet? analyzers,
+        string? currentDirectory, CancellationToken ct)
+    {
+        var paths = new Argument<string[]>("PATH")
+        {
+            Description = "Solutions (.sln, .slnx), projects (.csproj), folders, file-based apps (.cs with #: directives) or notebooks (.ipynb, .dib). Default: the current folder.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the unified diff of every change; write nothing." };
+        var check = new Option<bool>("--check") { Description = "Write nothing; exit 1 when anything would change (a CI gate)." };
+        var report = new Option<string?>("--report") { Description = "Write the findings to FILE: SARIF 2.1.0 when it ends in .sarif, JSON otherwise.", HelpName = "FILE" };
+        var diagnostics = new Option<string[]>("--diagnostics")
+        {
+            Description = "Only these diagnostic IDs (default: every TorchTrainer rule, TRN0001-TRN0003).",
+            AllowMultipleArgumentsPerToken = true,
+            Arity = ArgumentArity.OneOrMore,
+            HelpName = "ID",
+        };
+        var verbosity = new Option<string>("--verbosity", "-v")
+        {
+            Description = "quiet, minimal, normal (default), detailed or diagnostic (q, m, n, d, diag).",
+            DefaultValueFactory = _ => "normal",
+            HelpName = "LEVEL",
+        };
+
+        var root = new RootCommand("Migrates TorchTrainer v3 results code (LossHistory, ValLossHistory, legacy keys) to the v4 API in solutions, projects, folders, file-based apps and notebooks.")
+        {
+            paths, dryRun, check, report, diagnostics, verbosity,
+        };
+
+        var exitCode = Ok;
+        root.SetAction(async (parse, token) =>
+        {
+            var level = MigrateOptions.ParseVerbosity(parse.GetValue(verbosity) ?? "normal");
+            if (level is null)
+            {
+                await error.WriteLineAsync($"error: --verbosity {parse.GetValue(verbosity)}: expected quiet, minimal, normal, detailed or diagnostic").ConfigureAwait(false);
+                return exitCode = BadInput;
+            }
+
+            var options = new MigrateOptions
+            {
+                Paths = parse.GetValue(paths) ?? [],
+                DryRun = parse.GetValue(dryRun),
+                Check = parse.GetValue(check),
+                ReportPath = parse.GetValue(report),
+                Diagnostics = parse.GetValue(diagnostics) ?? [],
+                Verbosity = level.Value,
+                CurrentDirectory = currentDirectory ?? Environment.CurrentDirectory,
+            };
+            var runner = new MigrationRunner(options, analyzers ?? AnalyzerSet.LoadDefault(), output, error);
+            return exitCode = await runner.RunAsync(token).ConfigureAwait(false);
+        });
+
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var parseError in parseResult.Errors)
+            {
+                await error.WriteLineAsync($"error: {parseError.Message}").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("Run 'trainer-migrate --help' for usage.").ConfigureAwait(false);
+            return BadInput;
+        }
+
+        var invoked = await parseResult.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct).ConfigureAwait(false);
+        return invoked;
+    }
+}

@@ -1,0 +1,39 @@
+namespace TorchTrainer.Migrate.Cli;
+
+/// <summary>How much the tool prints (like dotnet's -v).</summary>
+internal enum Verbosity
+{
+    Quiet,
+    Minimal,
+    Normal,
+    Detailed,
+    Diagnostic,
+}
+
+/// <summary>The parsed command line.</summary>
+internal sealed record MigrateOptions
+{
+    public IReadOnlyList<string> Paths { get; init; } = [];
+    public bool DryRun { get; init; }
+    public bool Check { get; init; }
+    public string? ReportPath { get; init; }
+    public IReadOnlyList<string> Diagnostics { get; init; } = [];
+    public Verbosity Verbosity { get; init; } = Verbosity.Normal;
+    public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
+    public int MaxPasses { get; init; } = 3;
+
+    /// <summary>True when files are rewritten (neither --dry-run nor --check).</summary>
+    public bool Writes => !DryRun && !Check;
+
+    public string Mode => Check && DryRun ? "check+dry-run" : Check ? "check" : DryRun ? "dry-run" : "apply";
+
+    public static Verbosity? ParseVerbosity(string value) => value.ToLowerInvariant() switch
+    {
+        "q" or "quiet" => Verbosity.Quiet,
+        "m" or "minimal" => Verbosity.Minimal,
+        "n" or "normal" => Verbosity.Normal,
+        "d" or "detailed" => Verbosity.Detailed,
+        "diag" or "diagnostic" => Verbosity.Diagnostic,
+        _ => null,
+    };
+}

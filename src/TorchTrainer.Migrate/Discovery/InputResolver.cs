@@ -1,0 +1,155 @@
+using TorchTrainer.Migrate.FileBasedApps;
+
+namespace TorchTrainer.Migrate.Discovery;
+
+/// <summary>Turns the command's PATH arguments into solutions, projects, file-based apps and notebooks.</summary>
+internal static class InputResolver
+{
+    private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "bin", "obj", ".git", ".vs", ".vscode", ".idea", "node_modules", ".ipynb_checkpoints",
+    };
+
+    public static MigrationInputs Resolve(IReadOnlyList<string> paths, string currentDirectory)
+    {
+        var inputs = new MigrationInputs();
+        var seen = new HashSet<string>(Output.ChangeWriter.PathComparer);
+        foreach (var raw in paths.Count == 0 ? ["."] : paths)
+        {
+            var path = Path.GetFullPath(Path.Combine(currentDirectory, raw));
+            if (Directory.Exists(path))
+            {
+                inputs.Roots.Add(path);
+                ScanFolder(path, inputs, seen);
+                continue;
+            }
+
+            if (!File.Exists(path))
+            {
+                inputs.Errors.Add($"{raw}: no such file or folder");
+                continue;
+            }
+
+            var extension = Path.GetExtension(path).ToLowerInvariant();
+            switch (extension)
+            {
+                case ".sln" or ".slnx":
+                    inputs.Roots.Add(Path.GetDirectoryName(path)!);
+                    Add(inputs.Solutions, path, seen);
+                    break;
+                case ".csproj":
+                    inputs.Roots.Add(Path.GetDirectoryName(path)!);
+                    Add(inputs.Projects, path, seen);
+                    break;
+                case ".ipynb" or ".dib":
+                    inputs.Roots.Add(path);
+                    Add(inputs.Notebooks, path, seen);
+                    break;
+                case ".cs":
+                    if (IsFileBasedApp(path))
+                    {
+                        inputs.Roots.Add(path);
+                        Add(inputs.FileBasedApps, path, seen);
+                    }
+                    else
+                    {
+                        inputs.Errors.Add($"{raw}: not a file-based app (no #:package or #:property directive); pass its project (.csproj) or folder instead");
+                    }
+
+                    break;
+                default:
+                    inputs.Errors.Add($"{raw}: not something trainer-migrate reads (expected a folder, .sln, .slnx, .csproj, a file-based app .cs, .ipynb or .dib)");
+                    break;
+            }
+        }
+
+        if (inputs.Errors.Count == 0 && inputs.Count == 0)
+        {
+            inputs.Errors.Add($"{string.Join(", ", paths.Count == 0 ? ["."] : paths)}: no solution, project, file-based app or notebook found");
+        }
+
+        return inputs;
+    }
+
+    private static void Add(List<string> list, string path, HashSet<string> seen)
+    {
+        if (seen.Add(path))
+        {
+            list.Add(path);
+        }
+    }
+
+    private static bool IsFileBasedApp(string path)
+    {
+        try
+        {
+            return FileBasedApp.HasDirectives(Output.TextFile.Read(path).Text);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Every project, file-based app and notebook under <paramref name="folder"/>, skipping bin/obj and tool folders.</summary>
+    private static void ScanFolder(string folder, MigrationInputs inputs, HashSet<string> seen)
+    {
+        var projectFolders = new List<string>();
+        var candidates = new List<string>();
+        var pending = new Stack<string>();
+        pending.Push(folder);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            IEnumerable<string> files, folders;
+            try
+            {
+                files = Directory.EnumerateFiles(current).OrderBy(f => f, StringComparer.Ordinal).ToList();
+                folders = Directory.EnumerateDirectories(current).OrderByDescending(f => f, StringComparer.Ordinal).ToList();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var file in files)
+            {
+                switch (Path.GetExtension(file).ToLowerInvariant())
+                {
+                    case ".csproj":
+                        Add(inputs.Projects, file, seen);
+                        projectFolders.Add(Path.GetDirectoryName(file)! + Path.DirectorySeparatorChar);
+                        break;
+                    case ".ipynb" or ".dib":
+                        Add(inputs.Notebooks, file, seen);
+                        break;
+                    case ".cs":
+                        candidates.Add(file);
+                        break;
+                }
+            }
+
+            foreach (var sub in folders)
+            {
+                var name = Path.GetFileName(sub);
+                if (!SkippedFolders.Contains(name) && !name.StartsWith('.'))
+                {
+                    pending.Push(sub);
+                }
+            }
+        }
+
+        // A .cs file inside a project's folder belongs to that project; elsewhere, one with directives is a file-based app.
+        foreach (var file in candidates)
+        {
+            if (!projectFolders.Any(p => file.StartsWith(p, StringComparison.Ordinal)) && IsFileBasedApp(file))
+            {
+                Add(inputs.FileBasedApps, file, seen);
+            }
+        }
+
+        inputs.Projects.Sort(StringComparer.Ordinal);
+        inputs.Notebooks.Sort(StringComparer.Ordinal);
+        inputs.FileBasedApps.Sort(StringComparer.Ordinal);
+    }
+}

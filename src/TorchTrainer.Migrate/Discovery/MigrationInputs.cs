@@ -1,0 +1,16 @@
+namespace TorchTrainer.Migrate.Discovery;
+
+/// <summary>What the given paths contain, and the roots inside which the tool may write.</summary>
+internal sealed class MigrationInputs
+{
+    public List<string> Solutions { get; } = [];
+    public List<string> Projects { get; } = [];
+    public List<string> FileBasedApps { get; } = [];
+    public List<string> Notebooks { get; } = [];
+    public List<string> Roots { get; } = [];
+
+    /// <summary>Bad inputs (missing path, wrong kind): each names the path. Any of them stops the run before anything is read.</summary>
+    public List<string> Errors { get; } = [];
+
+    public int Count => Solutions.Count + Projects.Count + FileBasedApps.Count + Notebooks.Count;
+}

@@ -1,0 +1,129 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using TorchTrainer.Migrate.Output;
+using TorchTrainer.Migrate.Workspace;
+
+namespace TorchTrainer.Migrate.FileBasedApps;
+
+/// <summary>A directive of a file-based app (<c>#:package Name@1.0</c>, <c>#:property Key=Value</c>, <c>#:sdk</c>, <c>#:project</c>).</summary>
+internal sealed record AppDirective(string Kind, string Name, string? Value, int Line);
+
+/// <summary>
+/// A C# file-based app (<c>dotnet run app.cs</c>). Its <c>#:</c> directives (and a <c>#!</c> shebang) are not C#:
+/// they are blanked (same length, same lines) for analysis and kept byte-for-byte when the file is rewritten.
+/// </summary>
+internal sealed class FileBasedApp
+{
+    private FileBasedApp(TextFile file, string maskedText, IReadOnlyList<TextSpan> directiveSpans, IReadOnlyList<AppDirective> directives)
+    {
+        File = file;
+        MaskedText = maskedText;
+        DirectiveSpans = directiveSpans;
+        Directives = directives;
+    }
+
+    public TextFile File { get; }
+    public string MaskedText { get; }
+    public IReadOnlyList<TextSpan> DirectiveSpans { get; }
+    public IReadOnlyList<AppDirective> Directives { get; }
+
+    /// <summary>True when the text has a <c>#:package</c>, <c>#:property</c>, <c>#:sdk</c> or <c>#:project</c> directive.</summary>
+    public static bool HasDirectives(string text) =>
+        TextEdits.Lines(text).Any(l => IsDirectiveLine(text.AsSpan(l.Start, l.Length), l.Start == 0, out var kind) && kind != "#!");
+
+    public static FileBasedApp Parse(TextFile file)
+    {
+        var text = file.Text;
+        var masked = text.ToCharArray();
+        var spans = new List<TextSpan>();
+        var directives = new List<AppDirective>();
+        var lineNumber = 0;
+        foreach (var (start, length, _) in TextEdits.Lines(text))
+        {
+            var line = text.AsSpan(start, length);
+            if (IsDirectiveLine(line, start == 0, out var kind))
+            {
+                var span = new TextSpan(start, length);
+                spans.Add(span);
+                TextEdits.Blank(masked, span);
+                if (kind != "#!")
+                {
+                    directives.Add(ParseDirective(kind, line.Trim().ToString(), lineNumber));
+                }
+            }
+
+            lineNumber++;
+        }
+
+        return new FileBasedApp(file, new string(masked), spans, directives);
+    }
+
+    private static bool IsDirectiveLine(ReadOnlySpan<char> line, bool firstLine, out string kind)
+    {
+        var trimmed = line.TrimStart();
+        if (firstLine && trimmed.StartsWith("#!"))
+        {
+            kind = "#!";
+            return true;
+        }
+
+        if (trimmed.StartsWith("#:"))
+        {
+            var rest = trimmed[2..];
+            var end = rest.IndexOfAny(' ', '\t');
+            kind = (end < 0 ? rest : rest[..end]).ToString();
+            return true;
+        }
+
+        kind = "";
+        return false;
+    }
+
+    private static AppDirective ParseDirective(string kind, string line, int lineNumber)
+    {
+        var body = line[(2 + kind.Length)..].Trim();
+        switch (kind)
+        {
+            case "package":
+            case "sdk":
+            {
+                var at = body.IndexOf('@');
+                return at < 0 ? new AppDirective(kind, body, null, lineNumber) : new AppDirective(kind, body[..at].Trim(), body[(at + 1)..].Trim(), lineNumber);
+            }
+
+            case "property":
+            {
+                var eq = body.IndexOf('=');
+                return eq < 0 ? new AppDirective(kind, body, null, lineNumber) : new AppDirective(kind, body[..eq].Trim(), body[(eq + 1)..].Trim(), lineNumber);
+            }
+
+            default:
+                return new AppDirective(kind, body, null, lineNumber);
+        }
+    }
+
+    /// <summary>The Roslyn project of this app: framework references plus its <c>#:package</c> packages from the global packages folder.</summary>
+    public (Project Project, DocumentId DocumentId) CreateProject(ReferenceResolver resolver, List<string> problems)
+    {
+        var references = new List<MetadataReference>(ReferenceResolver.FrameworkReferences);
+        foreach (var directive in Directives)
+        {
+            switch (directive.Kind)
+            {
+                case "package":
+                    references.AddRange(resolver.ResolvePackage(directive.Name, directive.Value, problems));
+                    break;
+                case "project":
+                    problems.Add($"#:project {directive.Name} (line {directive.Line + 1}) is not followed: types from that project are unresolved while analysing this file");
+                    break;
+            }
+        }
+
+        var name = Path.GetFileNameWithoutExtension(File.Path);
+        return AdhocProjects.Create(name, File.Path, MaskedText, SourceCodeKind.Regular, references);
+    }
+
+    /// <summary>The file's new text: the rewrites applied to the original, directives untouched.</summary>
+    public (string Text, int Rejected) Apply(SourceText analysed, SourceText fixedText) =>
+        TextEdits.Apply(File.Text, TextEdits.Changes(analysed, fixedText), DirectiveSpans, File.NewLine);
+}

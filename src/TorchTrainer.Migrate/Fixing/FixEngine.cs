@@ -1,0 +1,365 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace TorchTrainer.Migrate.Fixing;
+
+/// <summary>
+/// Computes the diagnostics of a project with the given analyzers, applies each ID's fixes in one batch
+/// through the provider's Fix All (one equivalence key per ID), and repeats until nothing changes or
+/// the pass bound is reached. What is still reported afterwards comes back with a reason.
+/// </summary>
+internal sealed class FixEngine
+{
+    private readonly ImmutableArray<DiagnosticAnalyzer> _analyzers;
+    private readonly HashSet<string> _ids;
+    private readonly HashSet<string> _compilerIds;
+    private readonly Dictionary<string, List<CodeFixProvider>> _fixersById = new(StringComparer.OrdinalIgnoreCase);
+    private readonly int _maxPasses;
+
+    public FixEngine(AnalyzerSet set, IEnumerable<string> diagnosticIds, int maxPasses = 3)
+    {
+        _ids = new HashSet<string>(diagnosticIds, StringComparer.OrdinalIgnoreCase);
+        _maxPasses = Math.Max(1, maxPasses);
+        _analyzers = [.. set.Analyzers.Where(a => a.SupportedDiagnostics.Any(d => _ids.Contains(d.Id)))];
+        _compilerIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var fixer in set.Fixers)
+        {
+            var fixable = fixer.FixableDiagnosticIds;
+            if (!fixable.Any(_ids.Contains))
+            {
+                continue;
+            }
+
+            foreach (var id in fixable)
+            {
+                // A fixer of our IDs may also repair compiler errors on the same code (CS1061 once the legacy members are gone).
+                if (id.StartsWith("CS", StringComparison.OrdinalIgnoreCase) && !_ids.Contains(id))
+                {
+                    _compilerIds.Add(id);
+                }
+
+                if (_ids.Contains(id) || _compilerIds.Contains(id))
+                {
+                    if (!_fixersById.TryGetValue(id, out var list))
+                    {
+                        _fixersById[id] = list = [];
+                    }
+
+                    list.Add(fixer);
+                }
+            }
+        }
+    }
+
+    public async Task<EngineResult> RunAsync(Project project, Func<Document, bool> include, CancellationToken ct)
+    {
+        var original = project;
+        var included = project.Documents.Where(include).Select(d => d.Id).ToImmutableHashSet();
+        var problems = new List<string>();
+        var initial = await AnalyzeAsync(project, included, problems, ct).ConfigureAwait(false);
+        var current = initial;
+        var fixedPerRule = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var passes = 0;
+        while (current.Count > 0 && passes < _maxPasses)
+        {
+            passes++;
+            var next = await FixPassAsync(project, current, problems, ct).ConfigureAwait(false);
+            if (next is null)
+            {
+                break;
+            }
+
+            var after = await AnalyzeAsync(next, included, problems, ct).ConfigureAwait(false);
+            foreach (var id in current.Select(f => f.Id).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                var gone = current.Count(f => f.Id == id) - after.Count(f => f.Id == id);
+                if (gone > 0)
+                {
+                    fixedPerRule[id] = fixedPerRule.GetValueOrDefault(id) + gone;
+                }
+            }
+
+            project = next;
+            current = after;
+        }
+
+        var unfixed = new List<UnfixedDiagnostic>();
+        foreach (var found in current)
+        {
+            var reason = await ExplainAsync(project, found, passes, ct).ConfigureAwait(false);
+            unfixed.Add(new UnfixedDiagnostic(found.DocumentId, found.Diagnostic, reason));
+        }
+
+        var changed = new Dictionary<DocumentId, (SourceText, SourceText)>();
+        foreach (var id in project.GetChanges(original).GetChangedDocuments(onlyGetDocumentsWithTextChanges: true))
+        {
+            var oldText = await original.GetDocument(id)!.GetTextAsync(ct).ConfigureAwait(false);
+            var newText = await project.GetDocument(id)!.GetTextAsync(ct).ConfigureAwait(false);
+            if (!oldText.ContentEquals(newText))
+            {
+                changed[id] = (oldText, newText);
+            }
+        }
+
+        return new EngineResult
+        {
+            Initial = initial,
+            Unfixed = unfixed,
+            Changed = changed,
+            FixedPerRule = fixedPerRule,
+            Passes = passes,
+            Problems = problems.Distinct().ToArray(),
+        };
+    }
+
+    private async Task<List<FoundDiagnostic>> AnalyzeAsync(Project project, ImmutableHashSet<DocumentId> included, List<string> problems, CancellationToken ct)
+    {
+        var found = new List<FoundDiagnostic>();
+        var compilation = await project.GetCompilationAsync(ct).ConfigureAwait(false);
+        if (compilation is null)
+        {
+            return found;
+        }
+
+        if (!_analyzers.IsEmpty)
+        {
+            var options = new CompilationWithAnalyzersOptions(project.AnalyzerOptions, onAnalyzerException: null,
+                concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
+            var withAnalyzers = compilation.WithAnalyzers(_analyzers, options);
+            foreach (var diagnostic in await withAnalyzers.GetAnalyzerDiagnosticsAsync(ct).ConfigureAwait(false))
+            {
+                if (diagnostic.Id == "AD0001")
+                {
+                    problems.Add($"{project.Name}: an analyzer failed: {diagnostic.GetMessage()}");
+                    continue;
+                }
+
+                if (Include(project, diagnostic, included) is { } documentId && _ids.Contains(diagnostic.Id))
+                {
+                    found.Add(new FoundDiagnostic(documentId, diagnostic));
+                }
+            }
+        }
+
+        if (_compilerIds.Count > 0)
+        {
+            foreach (var diagnostic in compilation.GetDiagnostics(ct))
+            {
+                if (_compilerIds.Contains(diagnostic.Id) && Include(project, diagnostic, included) is { } documentId
+                    && await OffersFixAsync(project.GetDocument(documentId)!, diagnostic, ct).ConfigureAwait(false))
+                {
+                    found.Add(new FoundDiagnostic(documentId, diagnostic));
+                }
+            }
+        }
+
+        found.Sort((a, b) => a.DocumentId == b.DocumentId
+            ? a.Span.Start.CompareTo(b.Span.Start)
+            : a.DocumentId.Id.CompareTo(b.DocumentId.Id));
+        return found;
+    }
+
+    private static DocumentId? Include(Project project, Diagnostic diagnostic, ImmutableHashSet<DocumentId> included)
+    {
+        if (diagnostic.IsSuppressed || !diagnostic.Location.IsInSource || diagnostic.Location.SourceTree is not { } tree)
+        {
+            return null;
+        }
+
+        var documentId = project.GetDocumentId(tree);
+        return documentId is not null && included.Contains(documentId) ? documentId : null;
+    }
+
+    private async Task<bool> OffersFixAsync(Document document, Diagnostic diagnostic, CancellationToken ct)
+    {
+        foreach (var fixer in _fixersById.GetValueOrDefault(diagnostic.Id) ?? [])
+        {
+            if ((await GetActionsAsync(fixer, document, diagnostic, ct).ConfigureAwait(false)).Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>One pass: every ID's Fix All against the same snapshot, text changes merged (overlaps wait for the next pass).</summary>
+    private async Task<Project?> FixPassAsync(Project project, List<FoundDiagnostic> diagnostics, List<string> problems, CancellationToken ct)
+    {
+        var accepted = new Dictionary<DocumentId, List<TextChange>>();
+        foreach (var group in diagnostics.GroupBy(d => d.Id, StringComparer.OrdinalIgnoreCase))
+        {
+            foreach (var fixer in _fixersById.GetValueOrDefault(group.Key) ?? [])
+            {
+                try
+                {
+                    if (await FixAllAsync(project, fixer, group.Key, [.. group], accepted, ct).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    problems.Add($"{project.Name}: the code fix {fixer.GetType().Name} failed on {group.Key}: {ex.GetType().Name}: {ex.Message}");
+                }
+            }
+        }
+
+        if (accepted.Count == 0)
+        {
+            return null;
+        }
+
+        var solution = project.Solution;
+        foreach (var (documentId, changes) in accepted)
+        {
+            var text = await project.GetDocument(documentId)!.GetTextAsync(ct).ConfigureAwait(false);
+            solution = solution.WithDocumentText(documentId, text.WithChanges(changes.OrderBy(c => c.Span.Start)));
+        }
+
+        return solution.GetProject(project.Id);
+    }
+
+    private static async Task<bool> FixAllAsync(Project project, CodeFixProvider fixer, string id, List<FoundDiagnostic> group,
+        Dictionary<DocumentId, List<TextChange>> accepted, CancellationToken ct)
+    {
+        var fixAll = fixer.GetFixAllProvider();
+        if (fixAll is null)
+        {
+            return false;
+        }
+
+        // The equivalence key: the one most of this ID's diagnostics are offered first.
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var found in group)
+        {
+            var actions = await GetActionsAsync(fixer, project.GetDocument(found.DocumentId)!, found.Diagnostic, ct).ConfigureAwait(false);
+            if (actions.Count > 0)
+            {
+                var key = actions[0].EquivalenceKey ?? string.Empty;
+                keys[key] = keys.GetValueOrDefault(key) + 1;
+            }
+        }
+
+        if (keys.Count == 0)
+        {
+            return false;
+        }
+
+        var equivalenceKey = keys.MaxBy(k => k.Value).Key;
+        var provider = new FixedSetDiagnosticProvider(group
+            .GroupBy(f => f.DocumentId)
+            .ToDictionary(g => g.Key, g => g.Select(f => f.Diagnostic).ToImmutableArray()));
+        var context = new FixAllContext(project, fixer, FixAllScope.Project,
+            equivalenceKey.Length == 0 ? null : equivalenceKey, [id], provider, ct);
+        var action = await fixAll.GetFixAsync(context).ConfigureAwait(false);
+        if (action is null)
+        {
+            return false;
+        }
+
+        var operations = await action.GetOperationsAsync(ct).ConfigureAwait(false);
+        if (operations.OfType<ApplyChangesOperation>().FirstOrDefault()?.ChangedSolution.GetProject(project.Id) is not { } fixedProject)
+        {
+            return false;
+        }
+
+        var any = false;
+        foreach (var documentId in fixedProject.GetChanges(project).GetChangedDocuments(onlyGetDocumentsWithTextChanges: true))
+        {
+            var before = project.GetDocument(documentId);
+            var after = fixedProject.GetDocument(documentId);
+            if (before is null || after is null)
+            {
+                continue;
+            }
+
+            var changes = (await after.GetTextChangesAsync(before, ct).ConfigureAwait(false)).ToList();
+            if (changes.Count == 0)
+            {
+                continue;
+            }
+
+            if (!accepted.TryGetValue(documentId, out var existing))
+            {
+                accepted[documentId] = existing = [];
+            }
+
+            if (changes.Any(c => existing.Any(e => Overlaps(c.Span, e.Span))))
+            {
+                continue; // another ID rewrote the same code this pass; this one is retried on the next pass
+            }
+
+            existing.AddRange(changes);
+            any = true;
+        }
+
+        return any;
+    }
+
+    private static bool Overlaps(TextSpan a, TextSpan b) =>
+        a.OverlapsWith(b) || (a.Start == b.Start) || (a.IsEmpty && b.Contains(a.Start)) || (b.IsEmpty && a.Contains(b.Start));
+
+    private async Task<string> ExplainAsync(Project project, FoundDiagnostic found, int passes, CancellationToken ct)
+    {
+        if (!_fixersById.TryGetValue(found.Id, out var fixers) || fixers.Count == 0)
+        {
+            return $"no code fix is registered for {found.Id}";
+        }
+
+        var document = project.GetDocument(found.DocumentId)!;
+        foreach (var fixer in fixers)
+        {
+            List<CodeAction> actions;
+            try
+            {
+                actions = await GetActionsAsync(fixer, document, found.Diagnostic, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return $"the code fix failed: {ex.GetType().Name}: {ex.Message}";
+            }
+
+            if (actions.Count == 0)
+            {
+                continue;
+            }
+
+            if (fixer.GetFixAllProvider() is null)
+            {
+                return "its code fix has no Fix All, which the tool needs";
+            }
+
+            return passes >= _maxPasses
+                ? $"still reported after {passes} fix passes"
+                : $"a fix is offered ('{actions[0].Title}') but applying it did not remove the diagnostic";
+        }
+
+        return "the code fix offers no rewrite for this use (fix it by hand)";
+    }
+
+    private static async Task<List<CodeAction>> GetActionsAsync(CodeFixProvider fixer, Document document, Diagnostic diagnostic, CancellationToken ct)
+    {
+        var actions = new List<CodeAction>();
+        var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), ct);
+        await fixer.RegisterCodeFixesAsync(context).ConfigureAwait(false);
+        return actions;
+    }
+
+    private sealed class FixedSetDiagnosticProvider(IReadOnlyDictionary<DocumentId, ImmutableArray<Diagnostic>> byDocument)
+        : FixAllContext.DiagnosticProvider
+    {
+        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(byDocument.TryGetValue(document.Id, out var d) ? d : []);
+
+        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>([]);
+
+        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
+            Task.FromResult<IEnumerable<Diagnostic>>(byDocument.Where(kv => kv.Key.ProjectId == project.Id).SelectMany(kv => kv.Value).ToArray());
+    }
+}

@@ -1,0 +1,86 @@
+namespace TorchTrainer.Migrate.Notebooks;
+
+/// <summary>Kernel names of Polyglot / .NET Interactive notebooks, and how lines of a cell are classified.</summary>
+internal static class Kernels
+{
+    public const string CSharp = "csharp";
+
+    /// <summary>The kernel a <c>#!name</c> selector switches to, or null when <paramref name="name"/> is a magic command.</summary>
+    public static string? FromSelector(string name) => name.ToLowerInvariant() switch
+    {
+        "csharp" or "c#" => CSharp,
+        "fsharp" or "f#" => "fsharp",
+        "pwsh" or "powershell" => "pwsh",
+        "javascript" or "js" => "javascript",
+        "markdown" or "md" => "markdown",
+        "html" or "sql" or "kql" or "mermaid" or "value" or "http" or "meta" or "python" or "r" => name.ToLowerInvariant(),
+        _ => null,
+    };
+
+    /// <summary>A kernel name from notebook metadata ("csharp", "C#", ".net-csharp", "polyglot-notebook" …), normalised.</summary>
+    public static string? FromMetadata(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var v = value.Trim().ToLowerInvariant();
+        if (v.StartsWith(".net-", StringComparison.Ordinal))
+        {
+            v = v[5..];
+        }
+
+        return v switch
+        {
+            "csharp" or "c#" => CSharp,
+            "fsharp" or "f#" => "fsharp",
+            "pwsh" or "powershell" => "pwsh",
+            "polyglot-notebook" => null,
+            _ => FromSelector(v) ?? v,
+        };
+    }
+
+    /// <summary>The kind of one line of notebook code.</summary>
+    internal enum LineKind
+    {
+        /// <summary>C# code, analysed.</summary>
+        CSharp,
+
+        /// <summary>A magic, a kernel selector, <c>#r</c> / <c>#load</c>, or another language: blanked while analysing, never changed.</summary>
+        Masked,
+    }
+
+    /// <summary>
+    /// Classifies each line of <paramref name="text"/>: <c>#!kernel</c> selectors switch the language of the lines after
+    /// them; magics (<c>#!...</c>) and <c>#r</c> / <c>#load</c> / <c>#i</c> lines are masked; only C# lines are analysed.
+    /// </summary>
+    public static List<(int Start, int Length, LineKind Kind)> Classify(string text, string? baseKernel)
+    {
+        var result = new List<(int, int, LineKind)>();
+        var kernel = baseKernel;
+        foreach (var (start, length, _) in Workspace.TextEdits.Lines(text))
+        {
+            var line = text.AsSpan(start, length).Trim();
+            if (line.StartsWith("#!"))
+            {
+                var nameEnd = line.IndexOfAny(' ', '\t');
+                var name = (nameEnd < 0 ? line[2..] : line[2..nameEnd]).ToString();
+                if (FromSelector(name) is { } selected)
+                {
+                    kernel = selected;
+                }
+
+                result.Add((start, length, LineKind.Masked));
+                continue;
+            }
+
+            var isCSharp = kernel == CSharp;
+            var isDirective = line.StartsWith("#r ") || line.StartsWith("#r\"") || line.StartsWith("#r\t")
+                || line.StartsWith("#load") || line.StartsWith("#i ") || line.StartsWith("#i\"");
+            result.Add((start, length, isCSharp && !isDirective ? LineKind.CSharp : LineKind.Masked));
+        }
+
+        return result;
+    }
+}
