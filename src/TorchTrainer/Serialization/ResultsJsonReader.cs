@@ -45,7 +45,7 @@ internal static class ResultsJsonReader
             var where = ex.LineNumber is { } line
                 ? $"line {line + 1}, position {(ex.BytePositionInLine ?? 0) + 1}"
                 : "an unknown position";
-            throw Error($"the text is not valid JSON at {where} (is the file truncated or corrupted?): {ex.Message}", null, filePath, ex);
+            throw Error($"the text is not valid JSON at {where} (is the file truncated or corrupted?): {WithoutPosition(ex.Message)}", null, filePath, ex);
         }
 
         using (document)
@@ -59,6 +59,13 @@ internal static class ResultsJsonReader
         var source = filePath is null ? "Cannot read results JSON" : $"Cannot read results file '{filePath}'";
         var at = jsonPath is null ? "" : $" at {jsonPath}";
         return new ResultsFormatException($"{source}{at}: {what}", jsonPath, filePath, inner);
+    }
+
+    /// <summary>STJ appends "Path: … | LineNumber: 0 | BytePositionInLine: 30." (0-based); the message already says where, 1-based.</summary>
+    private static string WithoutPosition(string message)
+    {
+        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal) is >= 0 and var p ? p : message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
+        return cut >= 0 ? message[..cut] : message;
     }
 
     private static string Describe(JsonElement e) => e.ValueKind switch
@@ -91,7 +98,7 @@ internal static class ResultsJsonReader
                 if (major > ResultsSchema.CurrentVersion)
                 {
                     throw Error(
-                        $"the file has schema_version {Raw(version)}, a newer major schema than this TorchTrainer ({VersionOfThisLibrary()}) reads " +
+                        $"it has schema_version {Raw(version)}, a newer major schema than this TorchTrainer ({VersionOfThisLibrary()}) reads " +
                         $"(schema {ResultsSchema.CurrentVersion} and v3 files). Upgrade the TorchTrainer package to a version that supports schema {major}.",
                         "$.schema_version");
                 }
