@@ -11,8 +11,10 @@ namespace TorchTrainer.Tests.Package;
 /// with and without <c>-p:TorchTrainerStrictLegacyApi=true</c>: proves that buildTransitive/TorchTrainer.props
 /// reaches a consumer and turns the MSBuild property into the AppContext switch.
 /// Packs the assembly this test run built (<c>--no-build</c>, checked byte for byte) under a unique
-/// prerelease version, so the NuGet cache can never serve a stale package; that version is removed
-/// from the cache afterwards. The app only calls <c>FromMetrics</c>, never TorchSharp.
+/// prerelease version and restores it into a private NUGET_PACKAGES folder (the shared cache serves
+/// only as a read-only fallback for TorchSharp's 1 GB), so no cache can serve a stale package, nothing
+/// is left in the shared cache, and another process cleaning the shared cache cannot break this test.
+/// The app only calls <c>FromMetrics</c>, never TorchSharp.
 /// </summary>
 [Trait("Category", "Package")]
 public sealed class PackageConsumerTests : IDisposable
@@ -22,11 +24,9 @@ public sealed class PackageConsumerTests : IDisposable
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("torchtrainer-package-");
     private readonly string _version = $"4.0.0-test.g{Guid.NewGuid():N}";
 
-    public void Dispose()
-    {
-        TryDelete(_work.FullName);
-        TryDelete(Path.Combine(GlobalPackagesFolder(), "torchtrainer", _version));
-    }
+    public void Dispose() => TryDelete(_work.FullName);
+
+    private string PrivatePackages => Path.Combine(_work.FullName, "packages");
 
     [Fact]
     public void Package_consumer_gets_strict_mode_from_the_MSBuild_property_and_a_warning_without_it()
@@ -97,6 +97,10 @@ public sealed class PackageConsumerTests : IDisposable
                 <add key="test-feed" value="{feed}" />
                 <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
               </packageSources>
+              <fallbackPackageFolders>
+                <clear />
+                <add key="shared-cache" value="{SharedPackagesFolder()}" />
+              </fallbackPackageFolders>
             </configuration>
             """);
         File.WriteAllText(Path.Combine(app, "Consumer.csproj"), $"""
@@ -143,12 +147,12 @@ public sealed class PackageConsumerTests : IDisposable
         return app;
     }
 
-    private static ProcessResult Run(string workingDirectory, params string[] args) => Run(workingDirectory, args, expectSuccess: true);
+    private ProcessResult Run(string workingDirectory, params string[] args) => Run(workingDirectory, args, expectSuccess: true);
 
-    private static ProcessResult Run(string workingDirectory, string verb, string path, bool expectSuccess) =>
+    private ProcessResult Run(string workingDirectory, string verb, string path, bool expectSuccess) =>
         Run(workingDirectory, [verb, path], expectSuccess);
 
-    private static ProcessResult Run(string workingDirectory, string[] args, bool expectSuccess)
+    private ProcessResult Run(string workingDirectory, string[] args, bool expectSuccess)
     {
         var start = new ProcessStartInfo(Dotnet())
         {
@@ -178,6 +182,7 @@ public sealed class PackageConsumerTests : IDisposable
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["NUGET_PACKAGES"] = PrivatePackages;
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -220,7 +225,7 @@ public sealed class PackageConsumerTests : IDisposable
         throw new InvalidOperationException($"No Trainer.Analyzers.sln above {AppContext.BaseDirectory}.");
     }
 
-    private static string GlobalPackagesFolder() =>
+    private static string SharedPackagesFolder() =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder
             ? folder
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
