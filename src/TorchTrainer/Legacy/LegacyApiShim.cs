@@ -13,8 +13,14 @@ internal static class LegacyApiShim
 
     private static int _warned; // bit per LegacyMember: one warning per member per process
 
-    /// <summary>Where the warning goes when no logger is configured. Tests redirect it.</summary>
-    internal static TextWriter FallbackWriter { get; set; } = Console.Error;
+    /// <summary>The event id of the deprecation warning, so hosts can filter or count it.</summary>
+    public static readonly EventId DeprecationEvent = new(4001, "TorchTrainerLegacyApiUse");
+
+    /// <summary>
+    /// Where the warning goes when no logger is configured; null means <see cref="Console.Error"/> as it is
+    /// at the time of the warning (so a host's <see cref="Console.SetError"/> is honoured). Tests redirect it.
+    /// </summary>
+    internal static TextWriter? FallbackWriter { get; set; }
 
     public static void OnUse(LegacyMember member, bool viaKey, ILogger? logger)
     {
@@ -37,11 +43,11 @@ internal static class LegacyApiShim
             $"Use {member.Replacement()} instead; to rewrite your code run: {MigrationCommand}";
         if (logger is not null)
         {
-            logger.LogWarning("{Message}", message);
+            logger.LogWarning(DeprecationEvent, "{Message}", message);
         }
         else
         {
-            FallbackWriter.WriteLine(message);
+            (FallbackWriter ?? Console.Error).WriteLine(message);
         }
     }
 

@@ -137,8 +137,19 @@ public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    internal int EpochOf(int row) =>
-        _index.TryGetValue(StandardColumns.Epoch, out var c) && double.IsFinite(_columns[c][row]) ? (int)_columns[c][row] : row + 1;
+    internal int EpochOf(int row)
+    {
+        if (_index.TryGetValue(StandardColumns.Epoch, out var c))
+        {
+            var epoch = _columns[c][row];
+            if (double.IsFinite(epoch) && epoch >= int.MinValue && epoch <= int.MaxValue)
+            {
+                return (int)epoch;
+            }
+        }
+
+        return row + 1;
+    }
 
     /// <summary>The raw column storage, for serializers in this assembly. Never hand it out.</summary>
     internal double[] RawColumn(int column) => _columns[column];

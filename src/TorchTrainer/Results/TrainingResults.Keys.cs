@@ -37,7 +37,9 @@ public sealed partial class TrainingResults
 
     private static KeyNotFoundException UnknownKey(string key)
     {
-        var hint = ResultKeys.Renamed.TryGetValue(key, out var meant) ? $" Did you mean '{meant}'?" : "";
+        var meant = ResultKeys.All.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase))
+            ?? (ResultKeys.Renamed.TryGetValue(key, out var renamed) ? renamed : null);
+        var hint = meant is null ? "" : $" Did you mean '{meant}'?";
         return new KeyNotFoundException(
             $"TrainingResults has no key '{key}'.{hint} Valid keys: {string.Join(", ", ResultKeys.All.Select(k => $"'{k}'"))}.");
     }

@@ -9,7 +9,11 @@ namespace TorchTrainer;
 /// </summary>
 public sealed partial class TrainingResults
 {
-    private TrainingResults(MetricsSummary metrics, TimeSpan trainingTime, string? bestCheckpointPath)
+    /// <summary>
+    /// For the trainer (and the JSON reader) in this assembly: the trainer adds its logger with
+    /// <c>new TrainingResults(...) { Logger = logger }</c> so legacy-use warnings reach it.
+    /// </summary>
+    internal TrainingResults(MetricsSummary metrics, TimeSpan trainingTime, string? bestCheckpointPath)
     {
         MetricsSummary = metrics;
         TrainingTime = trainingTime;
@@ -20,6 +24,7 @@ public sealed partial class TrainingResults
     public static TrainingResults FromMetrics(MetricsSummary metrics, TimeSpan trainingTime = default, string? bestCheckpointPath = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentOutOfRangeException.ThrowIfLessThan(trainingTime, TimeSpan.Zero);
         return new TrainingResults(metrics, trainingTime, bestCheckpointPath);
     }
 

@@ -1,0 +1,77 @@
+namespace TorchTrainer;
+
+/// <summary>
+/// Replaces a file so that readers see either the old content or the complete new content, never a
+/// half-written file: the bytes go to a temporary file in the same folder (same file system, so the
+/// rename is atomic), are flushed to the disk, and the temporary file is then renamed over the
+/// target. On any failure the temporary file is removed and the old file is left as it was.
+/// </summary>
+/// <remarks>
+/// The new file gets default permissions (not the old file's), and a symbolic link at
+/// <c>path</c> is replaced by the file rather than followed.
+/// </remarks>
+internal static class AtomicFile
+{
+    /// <summary>The name pattern of the temporary files, for tests and clean-up scripts.</summary>
+    public const string TempSuffix = ".tmp";
+
+    /// <summary>Writes through <paramref name="write"/> into a temporary file, then moves it over <paramref name="path"/>.</summary>
+    /// <exception cref="IOException">The file could not be written; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to write in the folder; the message names <paramref name="path"/>.</exception>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(write);
+
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
+        var name = Path.GetFileName(full);
+        if (name.Length == 0)
+        {
+            throw new ArgumentException($"'{path}' names a folder, not a file.", nameof(path));
+        }
+
+        var temp = Path.Combine(folder, $".{name}.{Guid.NewGuid():N}{TempSuffix}");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 16 * 1024))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            var message = $"Could not save '{full}' (the previous file, if any, is unchanged): {ex.Message}";
+            throw ex switch
+            {
+                DirectoryNotFoundException => new DirectoryNotFoundException(message, ex),
+                UnauthorizedAccessException => new UnauthorizedAccessException(message, ex),
+                _ => new IOException(message, ex),
+            };
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string temp)
+    {
+        try
+        {
+            File.Delete(temp);
+        }
+        catch (IOException)
+        {
+            // Best effort: the original failure is what the caller needs to see.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
