@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace TorchTrainer;
@@ -28,6 +27,7 @@ internal sealed class MetricSinkHost : IDisposable
     private readonly SinkWorker[] _workers;
     private readonly MetricSinkHostOptions _options;
     private readonly object _reportLock = new();
+    private readonly CountdownEvent _pending; // one per sink still working (a hung sink counts as done)
     private int _completed;
 
     public MetricSinkHost(IEnumerable<IMetricSink?>? sinks, MetricSinkHostOptions? options = null)
@@ -36,6 +36,7 @@ internal sealed class MetricSinkHost : IDisposable
         _options.Validate();
         var list = sinks?.OfType<IMetricSink>().ToList() ?? [];
         _workers = new SinkWorker[list.Count];
+        _pending = new CountdownEvent(list.Count);
         for (var i = 0; i < list.Count; i++)
         {
             _workers[i] = new SinkWorker(this, list[i]);
@@ -100,16 +101,10 @@ internal sealed class MetricSinkHost : IDisposable
             worker.Complete(end);
         }
 
-        var clock = Stopwatch.StartNew();
-        foreach (var worker in _workers)
+        // One wait for all sinks at once; a sink already known to hang does not count.
+        if (!_pending.Wait(_options.EndTimeout))
         {
-            if (worker.IsHung)
-            {
-                continue; // already reported and disabled; waiting for it could only cost time
-            }
-
-            var left = _options.EndTimeout - clock.Elapsed;
-            if (!worker.WaitFinished(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+            foreach (var worker in _workers.Where(w => !w.IsFinished && !w.IsHung))
             {
                 worker.GiveUp();
             }
@@ -177,6 +172,7 @@ internal sealed class MetricSinkHost : IDisposable
         private volatile string? _currentMethod;
         private int _consecutiveFailures;  // worker thread only
         private int _failureReported;
+        private int _countedDone;
         private long _droppedSteps;
         private long _delivered;
 
@@ -191,6 +187,8 @@ internal sealed class MetricSinkHost : IDisposable
         public string Name { get; }
 
         public bool IsHung => _hung;
+
+        public bool IsFinished => _finished.IsSet;
 
         private MetricSinkHostOptions Options => _host._options;
 
@@ -244,11 +242,10 @@ internal sealed class MetricSinkHost : IDisposable
             }
         }
 
-        public bool WaitFinished(TimeSpan timeout) => _finished.Wait(timeout);
-
         public void GiveUp()
         {
             Disable();
+            CountDone();
             var what = _currentMethod is { } method ? $" (still in {method})" : "";
             _host.Report(
                 $"Metric sink '{Name}' did not finish within {Describe(Options.EndTimeout)} after training ended{what}; " +
@@ -290,10 +287,19 @@ internal sealed class MetricSinkHost : IDisposable
             }
 
             Disable();
+            CountDone(); // the end does not wait for a sink known to hang
             _host.Report(
                 $"Metric sink '{Name}' did not return from {_currentMethod ?? "a call"} within {Describe(Options.CallTimeout)}; " +
                 "it is disabled for the rest of this run and training goes on without it.",
                 null);
+        }
+
+        private void CountDone()
+        {
+            if (Interlocked.Exchange(ref _countedDone, 1) == 0)
+            {
+                _host._pending.Signal();
+            }
         }
 
         private void Disable()
@@ -341,6 +347,7 @@ internal sealed class MetricSinkHost : IDisposable
             {
                 DisposeSink();
                 _finished.Set();
+                CountDone();
             }
         }
 

@@ -122,7 +122,7 @@ public class MetricSinkHostTests
         var report = new SyncStringWriter();
         using var hanging = new HangingSink(hangIn: nameof(IMetricSink.OnTrainingEnd));
         var good = new RecordingSink();
-        var host = new MetricSinkHost([hanging, good], new MetricSinkHostOptions { FallbackWriter = report, EndTimeout = TimeSpan.FromMilliseconds(200) });
+        var host = new MetricSinkHost([hanging, good], new MetricSinkHostOptions { FallbackWriter = report, EndTimeout = TimeSpan.FromSeconds(1) });
 
         await Task.Run(() =>
         {
@@ -132,7 +132,7 @@ public class MetricSinkHostTests
 
         Assert.True(hanging.Entered.IsSet);
         Assert.True(good.Disposed);                            // the well-behaved sink was finished and disposed
-        Assert.Contains("Metric sink 'HangingSink' did not finish within 200 ms after training ended (still in OnTrainingEnd)", report.ToString());
+        Assert.Contains("Metric sink 'HangingSink' did not finish within 1 s after training ended (still in OnTrainingEnd)", report.ToString());
         Assert.True(host.Status[0].Disabled);
         hanging.Release();
         Assert.True(hanging.DisposedSignal.Wait(SinkTestKit.NoHang));
