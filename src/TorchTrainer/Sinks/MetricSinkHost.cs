@@ -34,7 +34,8 @@ internal sealed class MetricSinkHost : IDisposable
     {
         _options = options ?? new MetricSinkHostOptions();
         _options.Validate();
-        var list = sinks?.OfType<IMetricSink>().ToList() ?? [];
+        // One worker per sink object: the same sink listed twice would otherwise be called from two threads at once.
+        var list = sinks?.OfType<IMetricSink>().Distinct(ReferenceEqualityComparer.Instance).Cast<IMetricSink>().ToList() ?? [];
         _workers = new SinkWorker[list.Count];
         _pending = new CountdownEvent(list.Count);
         for (var i = 0; i < list.Count; i++)

@@ -192,6 +192,18 @@ public class MetricSinkHostTests
     }
 
     [Fact]
+    public void A_sink_listed_twice_is_called_once_per_event()
+    {
+        var a = new RecordingSink();
+        var host = new MetricSinkHost([a, a, null]);
+
+        SinkTestKit.Play(new HostAsSink(host));
+
+        Assert.Single(host.Status);
+        Assert.Equal(1, a.Events.Count(e => e == "start"));
+    }
+
+    [Fact]
     public void A_host_without_sinks_does_nothing()
     {
         var host = new MetricSinkHost(null);
