@@ -1,1 +1,45 @@
-return 0;
+// The seed's scenario: a small character-level language model trained with TorchTrainer, and a
+// report written the v3 way (LossHistory / ValLossHistory). It keeps its legacy code on purpose:
+// it is what the analyzer flags and what trainer-migrate rewrites.
+//
+//   dotnet run --project src/Samples/LegacyTraining -c Release [-- OUTPUT_FOLDER]
+using System.Text;
+using LegacyTraining;
+using TorchTrainer;
+
+Console.OutputEncoding = Encoding.UTF8;
+var output = args.Length > 0 ? args[0] : Path.Combine("runs", "legacy-training");
+
+const int Context = 8;
+var corpus = CharCorpus.Generate(characters: 60_000, seed: 7);
+var (inputs, targets) = corpus.Windows(Context);
+var split = (int)(inputs.shape[0] * 0.9);
+var train = TrainingData.FromTensors(inputs[..split], targets[..split], batchSize: 256, shuffle: true, seed: 7);
+var validation = TrainingData.FromTensors(inputs[split..], targets[split..], batchSize: 1024);
+
+Console.WriteLine($"Corpus: {corpus.Text.Length:N0} characters, alphabet of {corpus.Alphabet.Length}; {split:N0} training windows.");
+var model = new CharLanguageModel(corpus.Alphabet.Length, Context);
+var trainer = new Trainer(model, new TrainerOptions
+{
+    Epochs = 8,
+    LearningRate = 3e-3,
+    Schedule = LearningRateSchedule.Cosine(warmupSteps: 50, minFactor: 0.1),
+    Seed = 7,
+    Threads = 2,
+    LogIntervalSteps = 50,
+    OutputDirectory = output,
+    CheckpointDirectory = Path.Combine(output, "checkpoints"),
+    Sinks = [new ConsoleProgressSink()],
+});
+
+var results = trainer.Train(train, validation);
+
+// ---- the v3 report: this is the block that crashed after 166 minutes when the field was renamed ----
+Console.WriteLine($"✅ Training finished in {results.TrainingTime.TotalSeconds:F1}s ({results.TrainingTime.TotalMinutes:F1} min)");
+Console.WriteLine("📊 Final Metrics:");
+Console.WriteLine($"   Train Loss: {results.LossHistory[^1]:F4}");
+Console.WriteLine($"   Val Loss: {results.ValLossHistory[^1]:F4}");
+Console.WriteLine($"   Perplexity: {Math.Exp(results.ValLossHistory[^1]):F2}");
+var bestEpoch = results.ValLossHistory.ToList().IndexOf(results.ValLossHistory.Min()) + 1;
+Console.WriteLine($"   Best Epoch: {bestEpoch}");
+Console.WriteLine($"Results: {Path.GetFullPath(Path.Combine(output, "results.json"))}");
