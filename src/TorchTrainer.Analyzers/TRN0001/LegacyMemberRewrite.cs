@@ -63,7 +63,34 @@ namespace TorchTrainer.Analyzers
             }
 
             // Every other use: the name becomes MetricsSummary.TrainLoss; the receiver (and ?.) stays as written.
-            return Single(replacement, new TextChange(name.Span, replacement));
+            // new { r.LossHistory } and (r.LossHistory, x) take their member name from the expression: keep it.
+            var change = new TextChange(name.Span, replacement);
+            switch (OutermostAccess(name)?.Parent)
+            {
+                case AnonymousObjectMemberDeclaratorSyntax { NameEquals: null } declarator:
+                    return new FixData(replacement, ImmutableArray.Create(new TextChange(new TextSpan(declarator.SpanStart, 0), name.Identifier.ValueText + " = "), change));
+                case ArgumentSyntax { NameColon: null, Parent: TupleExpressionSyntax } element:
+                    return new FixData(replacement, ImmutableArray.Create(new TextChange(new TextSpan(element.SpanStart, 0), name.Identifier.ValueText + ": "), change));
+                default:
+                    return Single(replacement, change);
+            }
+        }
+
+        // r.X or the whole a?.b.X whose value the access to X is.
+        private static ExpressionSyntax? OutermostAccess(SimpleNameSyntax name)
+        {
+            ExpressionSyntax? access = name.Parent switch
+            {
+                MemberAccessExpressionSyntax memberAccess when memberAccess.Name == name => memberAccess,
+                MemberBindingExpressionSyntax binding => binding,
+                _ => null,
+            };
+            while (access?.Parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == access)
+            {
+                access = conditional;
+            }
+
+            return access;
         }
 
         /// <summary>
