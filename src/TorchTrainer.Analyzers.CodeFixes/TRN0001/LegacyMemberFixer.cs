@@ -42,7 +42,13 @@ namespace TorchTrainer.Analyzers.CodeFixes
                 return null;
             }
 
+            // CS1061 covers the name, or ".Name" in a null-conditional access.
             var token = root.FindToken(diagnostic.Location.SourceSpan.Start);
+            if (token.IsKind(SyntaxKind.DotToken) && token.Parent is MemberBindingExpressionSyntax dotted)
+            {
+                token = dotted.Name.Identifier;
+            }
+
             if (!token.IsKind(SyntaxKind.IdentifierToken)
                 || !LegacyMemberRewrite.IsLegacyName(token.ValueText)
                 || !(token.Parent is SimpleNameSyntax name))

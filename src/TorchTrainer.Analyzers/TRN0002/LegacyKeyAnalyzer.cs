@@ -178,6 +178,8 @@ namespace TorchTrainer.Analyzers
               || expression.Parent is EqualsValueClauseSyntax
               || expression.Parent is ReturnStatementSyntax
               || expression.Parent is ArrowExpressionClauseSyntax
+              || (expression.Parent is LambdaExpressionSyntax lambda && lambda.Body == expression)
+              || expression.Parent is CastExpressionSyntax
               || expression.Parent is ParenthesizedExpressionSyntax
               || expression.Parent is InitializerExpressionSyntax
               || expression.Parent is InterpolationSyntax
