@@ -10,5 +10,6 @@ namespace TorchTrainer.Analyzers.CodeFixes
         public const string LegacyKey = "TorchTrainer." + DiagnosticIds.LegacyKey;
         public const string NearMissColumn = "TorchTrainer." + DiagnosticIds.NearMissColumn;
         public const string MissingLegacyMember = "TorchTrainer." + LegacyMemberFixer.MissingMemberId;
+        public const string MissingLegacyPatternMember = "TorchTrainer." + LegacyMemberFixer.MissingPatternMemberId;
     }
 }

@@ -20,17 +20,22 @@ namespace TorchTrainer.Analyzers.CodeFixes
         /// <summary>"'type' does not contain a definition for 'name'…": what v5.0 reports for legacy code.</summary>
         public const string MissingMemberId = "CS1061";
 
+        /// <summary>"'type' does not contain a definition for 'name'": what v5.0 reports in a property pattern.</summary>
+        public const string MissingPatternMemberId = "CS0117";
+
         /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.LegacyMember, MissingMemberId);
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.LegacyMember, MissingMemberId, MissingPatternMemberId);
 
         /// <inheritdoc />
         protected override string EquivalenceKeyFor(string diagnosticId) =>
-            diagnosticId == MissingMemberId ? FixEquivalenceKeys.MissingLegacyMember : FixEquivalenceKeys.LegacyMember;
+            diagnosticId == MissingMemberId ? FixEquivalenceKeys.MissingLegacyMember
+            : diagnosticId == MissingPatternMemberId ? FixEquivalenceKeys.MissingLegacyPatternMember
+            : FixEquivalenceKeys.LegacyMember;
 
         /// <inheritdoc />
         protected override async Task<FixData?> ComputeFixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (diagnostic.Id != MissingMemberId)
+            if (diagnostic.Id != MissingMemberId && diagnostic.Id != MissingPatternMemberId)
             {
                 return null;
             }
@@ -62,7 +67,13 @@ namespace TorchTrainer.Analyzers.CodeFixes
                 MemberBindingExpressionSyntax binding => FindConditionalReceiver(binding),
                 _ => null,
             };
-            if (receiver is null || !IsTrainingResults(model.GetTypeInfo(receiver, cancellationToken).Type))
+            if (receiver is not null && model.GetSymbolInfo(receiver, cancellationToken).Symbol is ITypeSymbol)
+            {
+                return null; // TrainingResults.LossHistory: a static access, nothing to migrate to
+            }
+
+            var receiverType = receiver is null ? PatternInputType(name, model, cancellationToken) : model.GetTypeInfo(receiver, cancellationToken).Type;
+            if (!IsTrainingResults(receiverType))
             {
                 return null;
             }
@@ -100,6 +111,33 @@ namespace TorchTrainer.Analyzers.CodeFixes
             }
 
             return null;
+        }
+
+        // { LossHistory: P } or { LossHistory.Count: P }: the type the property pattern matches.
+        private static ITypeSymbol? PatternInputType(SimpleNameSyntax name, SemanticModel model, CancellationToken cancellationToken)
+        {
+            SyntaxNode? node = name.Parent is NameColonSyntax nameColon
+                ? nameColon
+                : name.Parent is MemberAccessExpressionSyntax access && access.Expression == name ? LeftmostOf(access) : null;
+            if (node?.Parent is SubpatternSyntax { Parent: PropertyPatternClauseSyntax { Parent: RecursivePatternSyntax pattern } }
+                && model.GetOperation(pattern, cancellationToken) is Microsoft.CodeAnalysis.Operations.IRecursivePatternOperation operation)
+            {
+                return operation.MatchedType;
+            }
+
+            return null;
+        }
+
+        // The ExpressionColon of { A.B.C: P } when A is the leftmost name of the chain.
+        private static SyntaxNode? LeftmostOf(MemberAccessExpressionSyntax access)
+        {
+            SyntaxNode current = access;
+            while (current.Parent is MemberAccessExpressionSyntax outer && outer.Expression == current)
+            {
+                current = outer;
+            }
+
+            return current.Parent as ExpressionColonSyntax;
         }
 
         private static bool IsTrainingResults(ITypeSymbol? type)

@@ -26,6 +26,8 @@ public class MissingLegacyMemberTests
     [InlineData("r.{|CS1061:ValLossHistory|}[^1]", "r.MetricsSummary.ValLoss[^1]")]
     [InlineData("GetResults().{|CS1061:ValLossHistory|}", "GetResults().MetricsSummary.ValLoss")]
     [InlineData("new { r.{|CS1061:LossHistory|} }.LossHistory", "new { LossHistory = r.MetricsSummary.TrainLoss }.LossHistory")]
+    [InlineData("r is { {|CS0117:LossHistory|}.Count: > 3 }", "r is { MetricsSummary.TrainLoss.Count: > 3 }")]
+    [InlineData("r is { {|CS0117:ValLossHistory|}: { Count: 0 } }", "r is { MetricsSummary.ValLoss: { Count: 0 } }")]
     public Task Fixes_CS1061_on_TrainingResults(string legacy, string modern) =>
         V.FixAsync(LibraryVersion.V5, Method(legacy), Method(modern));
 
