@@ -13,7 +13,7 @@ namespace TorchTrainer.Analyzers.Tests;
 /// </summary>
 public class BehaviourTests
 {
-    private const string LegacyProgram = """
+    internal const string LegacyProgram = """
         using System;
         using System.Collections.Generic;
         using System.IO;
