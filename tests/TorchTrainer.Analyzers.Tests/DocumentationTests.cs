@@ -1,0 +1,87 @@
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+
+namespace TorchTrainer.Analyzers.Tests;
+
+/// <summary>Every rule has its page, its help link points at it, and it is in the release tracking files.</summary>
+public class DocumentationTests
+{
+    private static readonly string AnalyzerProject = Path.Combine(FindRepositoryRoot(), "src", "TorchTrainer.Analyzers");
+
+    public static TheoryData<string> DescriptorIds()
+    {
+        var data = new TheoryData<string>();
+        foreach (var descriptor in AllDescriptors())
+        {
+            data.Add(descriptor.Id);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Every_ID_has_exactly_one_descriptor_and_every_analyzer_uses_them()
+    {
+        var ids = typeof(DiagnosticIds).GetFields().Select(f => (string)f.GetValue(null)!).OrderBy(x => x).ToArray();
+        Assert.Equal(ids, AllDescriptors().Select(d => d.Id).OrderBy(x => x));
+        var supported = new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new LegacyMemberAnalyzer(), new LegacyKeyAnalyzer(), new NearMissColumnAnalyzer() }
+            .SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).OrderBy(x => x);
+        Assert.Equal(ids, supported);
+    }
+
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void Rule_page_exists_with_the_descriptor_title(string id)
+    {
+        var descriptor = AllDescriptors().Single(d => d.Id == id);
+        var page = Path.Combine(AnalyzerProject, "docs", "rules", id + ".md");
+        Assert.True(File.Exists(page), $"missing {page}");
+        var text = File.ReadAllText(page);
+        Assert.Equal($"# {id}: {descriptor.Title}", text.Split('\n')[0].TrimEnd());
+        foreach (var section in new[] { "## What it flags", "## Why", "## Configure", "## Timeline", $"dotnet_diagnostic.{id}.severity" })
+        {
+            Assert.Contains(section, text);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void Help_link_points_at_the_rule_page(string id)
+    {
+        var descriptor = AllDescriptors().Single(d => d.Id == id);
+        Assert.Equal($"https://github.com/torchtrainer/torchtrainer/blob/main/src/TorchTrainer.Analyzers/docs/rules/{id}.md", descriptor.HelpLinkUri);
+    }
+
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void Rule_is_in_the_release_tracking_files(string id)
+    {
+        var descriptor = AllDescriptors().Single(d => d.Id == id);
+        var rows = File.ReadAllLines(Path.Combine(AnalyzerProject, "AnalyzerReleases.Shipped.md"))
+            .Concat(File.ReadAllLines(Path.Combine(AnalyzerProject, "AnalyzerReleases.Unshipped.md")))
+            .Select(l => l.Split('|').Select(c => c.Trim()).ToArray())
+            .Where(c => c.Length >= 3 && c[0] == id)
+            .ToList();
+        var row = Assert.Single(rows);
+        Assert.Equal(descriptor.Category, row[1]);
+        Assert.Equal(descriptor.DefaultSeverity.ToString(), row[2]);
+    }
+
+    private static IEnumerable<DiagnosticDescriptor> AllDescriptors() =>
+        typeof(Descriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!);
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Trainer.Analyzers.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Trainer.Analyzers.sln not found above " + AppContext.BaseDirectory);
+    }
+}
