@@ -127,12 +127,12 @@ internal sealed partial class CheckpointStore
     }
 
     /// <summary>
-    /// The verified checkpoint that got furthest (highest global step; the newer on a tie), with its
-    /// state. Damaged or incomplete checkpoints are skipped, each with a logged warning.
+    /// The newest verified checkpoint of any kind, with its state. Generations only grow, so within a
+    /// run the newest is also the furthest; across runs sharing a folder it is the latest run's.
+    /// Damaged or incomplete checkpoints are skipped, each with a logged warning.
     /// </summary>
     public (string Path, CheckpointState State)? FindResumePoint()
     {
-        (string Path, CheckpointState State, long Generation)? best = null;
         foreach (var entry in Scan())
         {
             if (CheckpointManifest.Verify(entry.Path, out _) is { } problem)
@@ -148,23 +148,20 @@ internal sealed partial class CheckpointStore
             }
             catch (Exception e) when (e is JsonException or IOException)
             {
-                _logger?.LogWarning("Skipping checkpoint '{Checkpoint}': its state.json cannot be read ({Error}).", entry.Path, e.Message);
+                _logger?.LogWarning("Skipping checkpoint '{Checkpoint}': its state.json cannot be read ({Error}). Falling back to the previous good checkpoint.", entry.Path, e.Message);
                 continue;
             }
 
             if (state is null || state.Format > CheckpointState.CurrentFormat)
             {
-                _logger?.LogWarning("Skipping checkpoint '{Checkpoint}': its state.json is empty or from a newer TorchTrainer.", entry.Path);
+                _logger?.LogWarning("Skipping checkpoint '{Checkpoint}': its state.json is empty or from a newer TorchTrainer. Falling back to the previous good checkpoint.", entry.Path);
                 continue;
             }
 
-            if (best is null || state.GlobalStep > best.Value.State.GlobalStep)
-            {
-                best = (entry.Path, state, entry.Generation);
-            }
+            return (entry.Path, state);
         }
 
-        return best is { } b ? (b.Path, b.State) : null;
+        return null;
     }
 
     private void Prune(string kind)

@@ -33,6 +33,7 @@ public sealed class Trainer
     public Trainer(nn.Module<Tensor, Tensor> model, TrainerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        TorchRuntime.EnsureNativeLoaded();
         _model = model;
         Options = options ?? new TrainerOptions();
         var problems = Options.Problems();
@@ -51,19 +52,19 @@ public sealed class Trainer
     /// <summary>Trains from scratch (after seeding torch with <see cref="TrainerOptions.Seed"/>).</summary>
     /// <param name="trainingData">(input, target) batches; enumerated once per epoch.</param>
     /// <param name="validationData">Batches to validate on, or null to train without validation.</param>
-    /// <param name="cancellationToken">Stops the run at the next step boundary; see <see cref="TrainingCanceledException"/>.</param>
+    /// <param name="ct">Stops the run at the next step boundary; see <see cref="TrainingCanceledException"/>.</param>
     public TrainingResults Train(
         IEnumerable<(Tensor Input, Tensor Target)> trainingData,
         IEnumerable<(Tensor Input, Tensor Target)>? validationData = null,
-        CancellationToken cancellationToken = default) =>
-        Run(trainingData, validationData, resume: false, resumeDirectory: null, cancellationToken);
+        CancellationToken ct = default) =>
+        Run(trainingData, validationData, resume: false, resumeDirectory: null, ct);
 
     /// <summary>
     /// Trains from scratch on a TorchSharp dataset (items with keys <c>data</c> and <c>label</c>),
     /// batched with <see cref="TrainerOptions.BatchSize"/> and shuffled per epoch with <see cref="TrainerOptions.Seed"/>.
     /// </summary>
-    public TrainingResults Train(torch.utils.data.Dataset trainingData, torch.utils.data.Dataset? validationData = null, CancellationToken cancellationToken = default) =>
-        Train(Batches(trainingData, shuffle: true), validationData is null ? null : Batches(validationData, shuffle: false), cancellationToken);
+    public TrainingResults Train(torch.utils.data.Dataset trainingData, torch.utils.data.Dataset? validationData = null, CancellationToken ct = default) =>
+        Train(Batches(trainingData, shuffle: true), validationData is null ? null : Batches(validationData, shuffle: false), ct);
 
     /// <summary>
     /// Continues a run from its newest good checkpoint (model, optimizer, learning-rate schedule,
@@ -74,17 +75,17 @@ public sealed class Trainer
     /// <param name="trainingData">The run's training batches.</param>
     /// <param name="validationData">The run's validation batches, or null.</param>
     /// <param name="checkpointDirectory">The run's checkpoint folder; default <see cref="TrainerOptions.CheckpointDirectory"/>. New checkpoints go to <see cref="TrainerOptions.CheckpointDirectory"/> when set, else here.</param>
-    /// <param name="cancellationToken">Stops the run at the next step boundary.</param>
+    /// <param name="ct">Stops the run at the next step boundary.</param>
     public TrainingResults Resume(
         IEnumerable<(Tensor Input, Tensor Target)> trainingData,
         IEnumerable<(Tensor Input, Tensor Target)>? validationData = null,
         string? checkpointDirectory = null,
-        CancellationToken cancellationToken = default) =>
-        Run(trainingData, validationData, resume: true, checkpointDirectory, cancellationToken);
+        CancellationToken ct = default) =>
+        Run(trainingData, validationData, resume: true, checkpointDirectory, ct);
 
     /// <summary>Continues a run on a TorchSharp dataset; see <see cref="Resume(IEnumerable{ValueTuple{Tensor, Tensor}}, IEnumerable{ValueTuple{Tensor, Tensor}}?, string?, CancellationToken)"/>.</summary>
-    public TrainingResults Resume(torch.utils.data.Dataset trainingData, torch.utils.data.Dataset? validationData = null, string? checkpointDirectory = null, CancellationToken cancellationToken = default) =>
-        Resume(Batches(trainingData, shuffle: true), validationData is null ? null : Batches(validationData, shuffle: false), checkpointDirectory, cancellationToken);
+    public TrainingResults Resume(torch.utils.data.Dataset trainingData, torch.utils.data.Dataset? validationData = null, string? checkpointDirectory = null, CancellationToken ct = default) =>
+        Resume(Batches(trainingData, shuffle: true), validationData is null ? null : Batches(validationData, shuffle: false), checkpointDirectory, ct);
 
     private IndexedBatches Batches(torch.utils.data.Dataset dataset, bool shuffle)
     {
@@ -249,6 +250,11 @@ public sealed class Trainer
             {
                 EnsureWritable(checkpoints, nameof(TrainerOptions.CheckpointDirectory), "write no checkpoints");
                 _store = new CheckpointStore(checkpoints, _o.CheckpointsToKeep, _log);
+                if (!resume && _store.Scan().Count > 0)
+                {
+                    _log?.LogInformation(
+                        "CheckpointDirectory '{Folder}' already holds checkpoints; this new run's checkpoints supersede them and older ones are pruned.", _store.Directory);
+                }
             }
 
             if (!resume)
@@ -536,7 +542,8 @@ public sealed class Trainer
             if (_val is not null)
             {
                 var validate = epoch % _o.ValidateEveryEpochs == 0 || epoch == _o.Epochs;
-                valLoss = validate ? Validate(epoch) : null;
+                var stepsDone = step;
+                valLoss = validate ? Validate(epoch, () => Cancel(epoch, stepsDone, epochSum, firstBadStep)) : null;
                 row[StandardColumns.ValLoss] = valLoss ?? double.NaN;
                 row[StandardColumns.ValPerplexity] = valLoss is { } v ? Math.Exp(v) : double.NaN;
             }
@@ -574,30 +581,7 @@ public sealed class Trainer
 
         private Tensor OnDevice(Tensor t) => t.device == _device ? t : t.to(_device);
 
-        /// <summary>Scales all gradients so their global L2 norm is at most <paramref name="maxNorm"/>, without reading the norm on the host.</summary>
-        private void ClipGradients(double maxNorm)
-        {
-            var grads = new List<Tensor>(_parameters.Length);
-            foreach (var p in _parameters)
-            {
-                if (p.grad is { } g)
-                {
-                    grads.Add(g);
-                }
-            }
-
-            if (grads.Count == 0)
-            {
-                return;
-            }
-
-            var total = torch.stack(grads.Select(g => g.detach().pow(2).sum().to(torch.float32))).sum().sqrt();
-            var scale = (maxNorm / (total + 1e-6)).clamp_max(1.0);
-            foreach (var g in grads)
-            {
-                g.mul_(scale.to(g.dtype));
-            }
-        }
+        private void ClipGradients(double maxNorm) => GradientClipping.ClipByGlobalNorm(_parameters, maxNorm);
 
         private void ReportInterval(int epoch, int step, Tensor intervalSum, int steps, double lr, Tensor firstBadStep)
         {
@@ -612,7 +596,8 @@ public sealed class Trainer
             _sinks!.Step(new StepProgress(epoch, step, _stepsPerEpoch, _globalStep, (double)sum / steps, lr));
         }
 
-        private double Validate(int epoch)
+        /// <summary>Mean loss over the validation batches; on cancellation calls <paramref name="cancel"/> (which saves the trained epoch and throws).</summary>
+        private double Validate(int epoch, Action cancel)
         {
             _model.eval();
             try
@@ -623,6 +608,11 @@ public sealed class Trainer
                 using var e = _val!.GetEnumerator();
                 while (true)
                 {
+                    if (_ct.IsCancellationRequested)
+                    {
+                        cancel();
+                    }
+
                     using var scope = torch.NewDisposeScope();
                     if (!e.MoveNext())
                     {

@@ -42,7 +42,7 @@ public sealed class CheckpointRecoveryTests
         var folder = Toy.TempFolder("kill");
         var random = new Random(11);
         long lastStep = -1;
-        for (var round = 0; round < 5; round++)
+        for (var round = 0; round < 4; round++)
         {
             using var process = Process.Start(new ProcessStartInfo("dotnet", [helper, folder])
             {

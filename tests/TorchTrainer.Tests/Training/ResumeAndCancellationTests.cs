@@ -68,6 +68,36 @@ public sealed class ResumeAndCancellationTests
     }
 
     [Fact]
+    public void A_run_cancelled_during_validation_resumes_with_that_epoch_trained_and_matches()
+    {
+        var full = RunFresh(epochs: 3, schedule: null, dropout: 0.2);
+
+        var folder = Toy.TempFolder("cancel-in-validation");
+        using var cts = new CancellationTokenSource();
+        var validationBatches = 0;
+        var options = Toy.Options(epochs: 3) with
+        {
+            CheckpointDirectory = folder,
+            Loss = (o, t) =>
+            {
+                if (!o.requires_grad && ++validationBatches == 7)
+                {
+                    cts.Cancel(); // probes: 2 (train, val); epoch 1 validates 3 batches; the 7th is the 2nd of epoch 2
+                }
+
+                return Losses.CrossEntropy(o, t);
+            },
+        };
+        var (train, val) = Toy.Batches();
+        var cancelled = Assert.Throws<TrainingCanceledException>(() => new Trainer(Toy.Model(dropout: 0.2), options).Train(train, val, cts.Token));
+        Assert.Contains("epoch 2 after step 6", cancelled.Message);
+
+        var (train2, val2) = Toy.Batches();
+        var resumed = new Trainer(Toy.Model(seed: 5, dropout: 0.2), Toy.Options(epochs: 3) with { CheckpointDirectory = folder }).Resume(train2, val2);
+        AssertSameMetrics(full, resumed);
+    }
+
+    [Fact]
     public void Cancelling_before_the_first_step_saves_a_checkpoint_and_reports_no_epochs()
     {
         var folder = Toy.TempFolder("cancel-early");
@@ -89,6 +119,20 @@ public sealed class ResumeAndCancellationTests
         var again = new Trainer(Toy.Model(), Toy.Options(epochs: 2) with { CheckpointDirectory = folder }).Resume(train);
 
         Assert.Equal(Toy.Bits(first.MetricsSummary.TrainLoss), Toy.Bits(again.MetricsSummary.TrainLoss));
+    }
+
+    [Fact]
+    public void Resume_continues_the_newest_run_when_a_folder_also_holds_an_older_longer_run()
+    {
+        var folder = Toy.TempFolder("two-runs");
+        var (train, _) = Toy.Batches();
+        new Trainer(Toy.Model(), Toy.Options(epochs: 4) with { CheckpointDirectory = folder }).Train(train);
+        var second = new Trainer(Toy.Model(seed: 8), Toy.Options(epochs: 1) with { Seed = 9, CheckpointDirectory = folder }).Train(train);
+
+        var resumed = new Trainer(Toy.Model(), Toy.Options(epochs: 2) with { CheckpointDirectory = folder }).Resume(train);
+
+        Assert.Equal(2, resumed.MetricsSummary.Count);
+        Assert.Equal(second.FinalLoss, resumed.MetricsSummary.TrainLoss[0]);
     }
 
     [Fact]
