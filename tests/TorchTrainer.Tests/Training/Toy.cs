@@ -57,9 +57,52 @@ internal static class Toy
         LogIntervalSteps = 4,
     };
 
+    private static readonly Lazy<string> TempRoot = new(() =>
+    {
+        var parent = Path.Combine(Path.GetTempPath(), "torchtrainer-tests");
+
+        // Folders of earlier test processes that are gone (the test host may be stopped before it cleans up).
+        foreach (var stale in Directory.Exists(parent) ? Directory.GetDirectories(parent) : [])
+        {
+            if (int.TryParse(Path.GetFileName(stale), out var pid) && !IsRunning(pid))
+            {
+                TryDelete(stale);
+            }
+        }
+
+        var root = Path.Combine(parent, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
+        return root;
+    });
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>A fresh folder, removed when the test process exits (or by the next test run).</summary>
     public static string TempFolder(string name)
     {
-        var path = Path.Combine(Path.GetTempPath(), "torchtrainer-tests", $"{name}-{Guid.NewGuid():N}");
+        var path = Path.Combine(TempRoot.Value, $"{name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(path);
         return path;
     }
