@@ -113,7 +113,6 @@ public sealed class Trainer
         private const string OptimizerFile = "optimizer.bin";
         private const string RngFile = "rng.bin";
 
-        private readonly Trainer _trainer;
         private readonly TrainerOptions _o;
         private readonly nn.Module<Tensor, Tensor> _model;
         private readonly IEnumerable<(Tensor Input, Tensor Target)> _train;
@@ -139,7 +138,6 @@ public sealed class Trainer
 
         public TrainingRun(Trainer trainer, IEnumerable<(Tensor, Tensor)> train, IEnumerable<(Tensor, Tensor)>? val, CancellationToken ct)
         {
-            _trainer = trainer;
             _o = trainer.Options;
             _model = trainer._model;
             _train = train;
