@@ -14,6 +14,7 @@ internal sealed class CharCorpus
     private static readonly string[] Verbs = ["learns", "prints", "saves", "reads", "lowers", "checks", "trains", "writes", "measures", "repeats"];
     private static readonly string[] Objects = ["the weights", "a checkpoint", "every batch", "the final metrics", "the validation data", "a loss curve", "the results file", "its history", "the gradients", "the learning rate"];
     private static readonly string[] Endings = [" today", " again", " slowly", " with care", " before lunch", " every night", "", "", "", ""];
+    private static readonly string[] Syllables = ["ka", "lo", "mi", "ren", "tu", "sa", "vel", "no", "dri", "pa", "zor", "e", "an", "qui", "bo"];
 
     private CharCorpus(string text)
     {
@@ -38,11 +39,16 @@ internal sealed class CharCorpus
                 .Append(Verbs[random.Next(Verbs.Length)]).Append(' ')
                 .Append(Objects[random.Next(Objects.Length)])
                 .Append(Endings[random.Next(Endings.Length)])
+                .Append(random.Next(3) == 0 ? " near " + Name(random) : "")
                 .Append(random.Next(4) == 0 ? ". " : ", ");
         }
 
         return new CharCorpus(text.ToString());
     }
+
+    // A made-up proper name: the part of the text no model can memorise, so the loss stays honest.
+    private static string Name(Random random) =>
+        string.Concat(Enumerable.Range(0, 2 + random.Next(2)).Select(_ => Syllables[random.Next(Syllables.Length)]));
 
     /// <summary>
     /// Every window of <paramref name="context"/> characters as input ([N, context] token ids) and

@@ -2,16 +2,18 @@
 // report written the v3 way (LossHistory / ValLossHistory). It keeps its legacy code on purpose:
 // it is what the analyzer flags and what trainer-migrate rewrites.
 //
-//   dotnet run --project src/Samples/LegacyTraining -c Release [-- OUTPUT_FOLDER]
+//   dotnet run --project src/Samples/LegacyTraining -c Release [-- OUTPUT_FOLDER [EPOCHS [CHARACTERS]]]
 using System.Text;
 using LegacyTraining;
 using TorchTrainer;
 
 Console.OutputEncoding = Encoding.UTF8;
 var output = args.Length > 0 ? args[0] : Path.Combine("runs", "legacy-training");
+var epochs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 6;
+var characters = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 50_000;
 
 const int Context = 8;
-var corpus = CharCorpus.Generate(characters: 60_000, seed: 7);
+var corpus = CharCorpus.Generate(characters, seed: 7);
 var (inputs, targets) = corpus.Windows(Context);
 var split = (int)(inputs.shape[0] * 0.9);
 var train = TrainingData.FromTensors(inputs[..split], targets[..split], batchSize: 256, shuffle: true, seed: 7);
@@ -21,7 +23,7 @@ Console.WriteLine($"Corpus: {corpus.Text.Length:N0} characters, alphabet of {cor
 var model = new CharLanguageModel(corpus.Alphabet.Length, Context);
 var trainer = new Trainer(model, new TrainerOptions
 {
-    Epochs = 8,
+    Epochs = epochs,
     LearningRate = 3e-3,
     Schedule = LearningRateSchedule.Cosine(warmupSteps: 50, minFactor: 0.1),
     Seed = 7,

@@ -33,7 +33,7 @@ public sealed class Trainer
     public Trainer(nn.Module<Tensor, Tensor> model, TrainerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        TorchRuntime.EnsureNativeLoaded();
+        TorchNativeLibrary.EnsureLoaded();
         _model = model;
         Options = options ?? new TrainerOptions();
         var problems = Options.Problems();
@@ -101,7 +101,7 @@ public sealed class Trainer
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(trainingData);
-        TorchRuntime.EnsureNativeLoaded(); // before the first TorchSharp call
+        TorchNativeLibrary.EnsureLoaded(); // before the first TorchSharp call
         using var run = new TrainingRun(this, trainingData, validationData, ct);
         return run.Execute(resume, resumeDirectory);
     }
@@ -112,6 +112,7 @@ public sealed class Trainer
         private const string ModelFile = "model.bin";
         private const string OptimizerFile = "optimizer.bin";
         private const string RngFile = "rng.bin";
+        private const string ResultsFileName = "results.json";
 
         private readonly TrainerOptions _o;
         private readonly nn.Module<Tensor, Tensor> _model;
@@ -126,7 +127,7 @@ public sealed class Trainer
         private CheckpointStore? _store;
         private AdamW? _optimizer;
         private Parameter[] _parameters = [];
-        private ISinkDispatcher? _sinks;
+        private MetricSinkHost? _sinks;
         private int? _stepsPerEpoch;
         private long _totalSteps;
         private long _globalStep;
@@ -195,8 +196,8 @@ public sealed class Trainer
                 torch.manual_seed(_o.Seed);
             }
 
-            _sinks = SinkDispatch.Create(_o.Sinks, _log);
-            _sinks.TrainingStart(new TrainingStartInfo(_o.Epochs, _stepsPerEpoch, startEpoch, OutputDirectory));
+            _sinks = new MetricSinkHost(_o.Sinks, new MetricSinkHostOptions { Logger = _log });
+            _sinks.OnTrainingStart(new TrainingStartInfo(_o.Epochs, _stepsPerEpoch, startEpoch, OutputDirectory));
             _clock.Start();
             var epoch = startEpoch;
             var step = 0;
@@ -563,7 +564,7 @@ public sealed class Trainer
                 _lastCheckpoint = WriteCheckpoint(CheckpointStore.Last, epoch, 0, 0, stop);
             }
 
-            _sinks!.EpochEnd(MetricsSummary.FromRows(_rows)[^1]);
+            _sinks!.OnEpochEnd(MetricsSummary.FromRows(_rows)[^1]);
             _log?.LogInformation(
                 "Epoch {Epoch}/{Epochs}: train/loss {TrainLoss:G5}{Val}, lr {Lr:G3}",
                 epoch, _o.Epochs, row[StandardColumns.TrainLoss], valLoss is { } vl ? $", val/loss {vl:G5}" : "", lr);
@@ -591,7 +592,7 @@ public sealed class Trainer
                 throw NonFinite(epoch, firstBadStep);
             }
 
-            _sinks!.Step(new StepProgress(epoch, step, _stepsPerEpoch, _globalStep, (double)sum / steps, lr));
+            _sinks!.OnStep(new StepProgress(epoch, step, _stepsPerEpoch, _globalStep, (double)sum / steps, lr));
         }
 
         /// <summary>Mean loss over the validation batches; on cancellation calls <paramref name="cancel"/> (which saves the trained epoch and throws).</summary>
@@ -753,24 +754,26 @@ public sealed class Trainer
         private TrainingResults Finish()
         {
             _clock.Stop();
-            var results = ResultsPersistence.Create(
+            var results = new TrainingResults(
                 MetricsSummary.FromRows(_rows),
                 TimeSpan.FromSeconds(_previousSeconds + _clock.Elapsed.TotalSeconds),
-                _bestCheckpoint,
-                _log);
+                _bestCheckpoint)
+            {
+                Logger = _log, // legacy-API warnings of these results go to the trainer's logger
+            };
             if (OutputDirectory is { } output)
             {
                 try
                 {
-                    ResultsPersistence.Save(results, output);
+                    results.Save(Path.Combine(output, ResultsFileName));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    _log?.LogError(e, "Could not save {File} to '{Folder}': {Error}", ResultsPersistence.FileName, output, e.Message);
+                    _log?.LogError(e, "Could not save {File} to '{Folder}': {Error}", ResultsFileName, output, e.Message);
                 }
             }
 
-            _sinks?.TrainingEnd(results);
+            _sinks?.OnTrainingEnd(results);
             return results;
         }
 
