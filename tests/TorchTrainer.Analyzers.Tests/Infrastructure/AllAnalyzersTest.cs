@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
@@ -16,6 +17,12 @@ public sealed class AllAnalyzersTest : CSharpCodeFixTest<LegacyMemberAnalyzer, E
             TestState.AdditionalReferences.Add(TorchTrainerStubs.Reference(v));
         }
     }
+
+    /// <summary>Compile as a library (default) or as a program with top-level statements.</summary>
+    public OutputKind OutputKind { get; init; } = OutputKind.DynamicallyLinkedLibrary;
+
+    protected override CompilationOptions CreateCompilationOptions() =>
+        base.CreateCompilationOptions().WithOutputKind(OutputKind);
 
     protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() =>
         new DiagnosticAnalyzer[] { new LegacyMemberAnalyzer(), new LegacyKeyAnalyzer(), new NearMissColumnAnalyzer() };

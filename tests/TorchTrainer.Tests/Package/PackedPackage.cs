@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Reflection;
+using System.Runtime.Versioning;
+using System.Text;
+
+namespace TorchTrainer.Tests.Package;
+
+/// <summary>The package tests share one packed TorchTrainer (packing takes a while) and run one after the other.</summary>
+[CollectionDefinition(Name)]
+public sealed class PackageCollection : ICollectionFixture<PackedPackage>
+{
+    public const string Name = "TorchTrainer package";
+}
+
+/// <summary>
+/// Packs TorchTrainer once for all package tests and creates consumer projects that reference the package
+/// (not the project) from a local folder feed.
+/// Packs the assembly this test run built (<c>--no-build</c>, checked byte for byte) under a unique
+/// prerelease version and restores it into a private NUGET_PACKAGES folder (the shared cache serves
+/// only as a read-only fallback for TorchSharp's 1 GB), so no cache can serve a stale package, nothing
+/// is left in the shared cache, and another process cleaning the shared cache cannot break these tests.
+/// Consumer apps only call <c>FromMetrics</c>, never TorchSharp, so they need no native libraries.
+/// </summary>
+public sealed class PackedPackage : IDisposable
+{
+    private static readonly TimeSpan ProcessLimit = TimeSpan.FromMinutes(5); // a hang guard, not a timing assertion
+
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("torchtrainer-package-");
+
+    public PackedPackage()
+    {
+        var clock = Stopwatch.StartNew();
+        Feed = Directory.CreateDirectory(Path.Combine(_work.FullName, "feed")).FullName;
+
+        // Stop MSBuild and NuGet from picking up anything above the consumers (e.g. this repository's files).
+        File.WriteAllText(Path.Combine(_work.FullName, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(_work.FullName, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(_work.FullName, "Directory.Packages.props"), "<Project />");
+
+        PackagePath = Pack();
+        using (var zip = ZipFile.OpenRead(PackagePath))
+        {
+            Entries = zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal).ToArray();
+        }
+
+        PackTime = clock.Elapsed;
+    }
+
+    /// <summary>The unique prerelease version the package was packed with.</summary>
+    public string Version { get; } = $"4.0.0-test.g{Guid.NewGuid():N}";
+
+    /// <summary>The local folder feed that holds the package.</summary>
+    public string Feed { get; }
+
+    /// <summary>The packed .nupkg.</summary>
+    public string PackagePath { get; }
+
+    /// <summary>The paths inside the package, sorted.</summary>
+    public IReadOnlyList<string> Entries { get; }
+
+    /// <summary>How long packing took (reported by the tests that care).</summary>
+    public TimeSpan PackTime { get; }
+
+    private string PrivatePackages => Path.Combine(_work.FullName, "packages");
+
+    public void Dispose() => TryDelete(_work.FullName);
+
+    /// <summary>
+    /// Creates a net10.0 console project named Consumer in its own folder, referencing the package, with
+    /// <paramref name="program"/> as Program.cs and <paramref name="properties"/> added to its PropertyGroup.
+    /// </summary>
+    public string CreateConsumer(string folder, string program, string properties = "")
+    {
+        var app = Directory.CreateDirectory(Path.Combine(_work.FullName, folder)).FullName;
+        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="test-feed" value="{Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+              <fallbackPackageFolders>
+                <clear />
+                <add key="shared-cache" value="{SharedPackagesFolder()}" />
+              </fallbackPackageFolders>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+                <!-- TorchSharp's native libraries are about 1 GB: link them from the NuGet cache instead of copying. -->
+                <CreateHardLinksForCopyLocalIfPossible>true</CreateHardLinksForCopyLocalIfPossible>
+                <UseAppHost>false</UseAppHost>
+            {properties}
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="TorchTrainer" Version="{Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), program);
+        return app;
+    }
+
+    /// <summary>Runs <c>dotnet</c> with <paramref name="args"/>; fails the test when it exits with non-zero.</summary>
+    public ProcessResult Run(string workingDirectory, params string[] args) => Run(workingDirectory, args, expectSuccess: true);
+
+    /// <summary>Runs <c>dotnet</c> with <paramref name="args"/> in a clean environment with the private package folder.</summary>
+    public ProcessResult Run(string workingDirectory, string[] args, bool expectSuccess)
+    {
+        var start = new ProcessStartInfo(Dotnet())
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (args[0] is "build" or "pack")
+        {
+            start.ArgumentList.Add("--disable-build-servers"); // leave no compiler or MSBuild server running
+            start.ArgumentList.Add("-nologo");
+        }
+
+        // A clean environment for the child: no strict mode leaking in, no MSBuild state of the test run.
+        foreach (var name in new[] { "TORCHTRAINER_STRICT_LEGACY_API", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["NUGET_PACKAGES"] = PrivatePackages;
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(ProcessLimit))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"dotnet {string.Join(' ', args)} did not finish within {ProcessLimit}.");
+        }
+
+        var result = new ProcessResult(string.Join(' ', args), process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
+        if (expectSuccess && result.ExitCode != 0)
+        {
+            Assert.Fail($"This step failed:{Environment.NewLine}{result}");
+        }
+
+        return result;
+    }
+
+    private string Pack()
+    {
+        var testAssembly = typeof(PackedPackage).Assembly;
+        var configuration = testAssembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var framework = new FrameworkName(typeof(TrainingResults).Assembly.GetCustomAttribute<TargetFrameworkAttribute>()!.FrameworkName);
+        var project = Path.Combine(RepoRoot(), "src", "TorchTrainer");
+        var built = Path.Combine(project, "bin", configuration, $"net{framework.Version.Major}.{framework.Version.Minor}", "TorchTrainer.dll");
+        Assert.True(
+            File.Exists(built) && File.ReadAllBytes(built).AsSpan().SequenceEqual(File.ReadAllBytes(typeof(TrainingResults).Assembly.Location)),
+            $"{built} is not the TorchTrainer.dll these tests run against; build the solution before running this test.");
+
+        // --no-build: packs exactly what this test run built (building TorchTrainer builds its analyzers, which the
+        // package carries); --no-restore and a private nuspec folder leave the repository's obj/ alone.
+        Run(project, "pack", "-c", configuration, "--no-build", "--no-restore", $"-p:Version={Version}",
+            $"-p:NuspecOutputPath={Path.Combine(_work.FullName, "nuspec")}{Path.DirectorySeparatorChar}", "-o", Feed);
+        return Assert.Single(Directory.GetFiles(Feed, $"TorchTrainer.{Version}.nupkg"));
+    }
+
+    private static string Dotnet()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
+        {
+            return host;
+        }
+
+        return Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+    }
+
+    internal static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Trainer.Analyzers.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Trainer.Analyzers.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private static string SharedPackagesFolder() =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder
+            ? folder
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>What one <c>dotnet</c> command did.</summary>
+public sealed record ProcessResult(string Command, int ExitCode, string StdOut, string StdErr, TimeSpan Elapsed)
+{
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"dotnet {Command} exited with {ExitCode} after {Elapsed.TotalSeconds:F1} s");
+        text.AppendLine("--- stdout ---").AppendLine(StdOut);
+        text.AppendLine("--- stderr ---").AppendLine(StdErr);
+        return text.ToString();
+    }
+}
