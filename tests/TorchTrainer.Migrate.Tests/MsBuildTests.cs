@@ -76,7 +76,8 @@ public sealed class MsBuildTests
     /// <summary>
     /// A classic .sln: the legacy uses sit in a multi-targeted class library (net8.0;net10.0, so MSBuildWorkspace loads
     /// it as two projects sharing its files) and in an app that references TorchTrainer only through that library; a
-    /// project without TorchTrainer is reported as skipped. Both files are fixed, the library's exactly once.
+    /// project without TorchTrainer is reported as skipped. Both files are fixed, the library's exactly once, also when
+    /// the solution is loaded in parts. The recheck loads the solution whole.
     /// </summary>
     [Fact]
     public async Task Classic_sln_with_the_legacy_use_in_a_library_referenced_by_an_app_fixes_both_and_the_library_once()
@@ -123,9 +124,12 @@ public sealed class MsBuildTests
         dir.Write("all.sln", ClassicSolution("TorchTrainer", "Lib", "App", "Plain"));
         Restore(Path.Combine(dir.Path, "all.sln"));
 
-        var apply = await Tool.RunAsync(dir.Path, "--report", "report.json", "all.sln");
+        // Partitions of two projects (as a large solution is split): [TorchTrainer, Lib] and [App, Plain]; the second
+        // also loads Lib and TorchTrainer as references of App, without processing them a second time.
+        var apply = await Tool.RunAsync(dir.Path, o => o with { PartitionSize = 2 }, "--report", "report.json", "all.sln");
 
         Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Contains("all.sln (part 2/2, 2 projects)", apply.Error);
         Assert.Equal(Migrated(stats), dir.Text("Lib/Stats.cs"));
         Assert.Equal(Migrated(summary), dir.Text("App/Summary.cs"));
         Assert.Contains("2 file(s) changed, 3 legacy use(s) found", apply.Output);

@@ -17,9 +17,12 @@ internal static class MigrateCommand
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
         RunAsync(args, output, error, analyzers: null, currentDirectory: null, CancellationToken.None);
 
-    /// <summary>Runs the command; <paramref name="analyzers"/> replaces the TorchTrainer analyzers (tests).</summary>
+    /// <summary>
+    /// Runs the command; <paramref name="analyzers"/> replaces the TorchTrainer analyzers and <paramref name="adjust"/>
+    /// changes options the command line does not expose (tests).
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, AnalyzerSet? analyzers,
-        string? currentDirectory, CancellationToken ct)
+        string? currentDirectory, CancellationToken ct, Func<MigrateOptions, MigrateOptions>? adjust = null)
     {
         var paths = new Argument<string[]>("PATH")
         {
@@ -70,6 +73,7 @@ internal static class MigrateCommand
                 Verbosity = level.Value,
                 CurrentDirectory = currentDirectory ?? Environment.CurrentDirectory,
             };
+            options = adjust?.Invoke(options) ?? options;
             var runner = new MigrationRunner(options, analyzers ?? AnalyzerSet.LoadDefault(), output, error);
             return exitCode = await runner.RunAsync(token).ConfigureAwait(false);
         });
