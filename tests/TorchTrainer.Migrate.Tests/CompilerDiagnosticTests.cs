@@ -48,8 +48,10 @@ public sealed class CompilerDiagnosticTests
         Assert.Equal("fixed", finding.GetProperty("status").GetString());
     }
 
-    /// <summary>TRN0001 for a resolved <c>LossHistory</c> member only: silent where the member no longer exists.</summary>
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    /// <summary>
+    /// TRN0001 for a resolved <c>LossHistory</c> member only: silent where the member no longer exists. Injected, not
+    /// exported (no [DiagnosticAnalyzer]), so that reflection over this assembly still finds the one test analyzer.
+    /// </summary>
     private sealed class ResolvedMemberAnalyzer : DiagnosticAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [TestLegacyMemberAnalyzer.Rule];
