@@ -161,6 +161,7 @@ public sealed class CliTests
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("--dry-run", help.Output);
         Assert.Contains("--check", help.Output);
+        Assert.Contains("Usage:\n  trainer-migrate [<PATH>...] [options]", help.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     [Fact]

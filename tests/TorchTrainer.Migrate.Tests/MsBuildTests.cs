@@ -73,6 +73,108 @@ public sealed class MsBuildTests
         Assert.True(recheck.ExitCode == 0, recheck.ToString());
     }
 
+    /// <summary>
+    /// A classic .sln: the legacy uses sit in a multi-targeted class library (net8.0;net10.0, so MSBuildWorkspace loads
+    /// it as two projects sharing its files) and in an app that references TorchTrainer only through that library; a
+    /// project without TorchTrainer is reported as skipped. Both files are fixed, the library's exactly once, also when
+    /// the solution is loaded in parts. The recheck loads the solution whole.
+    /// </summary>
+    [Fact]
+    public async Task Classic_sln_with_the_legacy_use_in_a_library_referenced_by_an_app_fixes_both_and_the_library_once()
+    {
+        using var dir = new TempDir();
+        dir.Write("TorchTrainer/TorchTrainer.csproj", """<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net8.0</TargetFramework><Nullable>enable</Nullable></PropertyGroup></Project>""");
+        dir.Write("TorchTrainer/Results.cs", TestAnalyzers.Stubs);
+        dir.Write("Lib/Lib.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFrameworks>net8.0;net10.0</TargetFrameworks></PropertyGroup>
+              <ItemGroup><ProjectReference Include="../TorchTrainer/TorchTrainer.csproj" /></ItemGroup>
+            </Project>
+            """);
+        const string stats = """
+            namespace Lib;
+
+            public static class Stats
+            {
+                public static double Last(TrainingResults r) => r.LossHistory[^1];
+
+                public static int Epochs(TrainingResults r) => r.LossHistory.Count; // keep this comment
+            }
+
+            """;
+        dir.Write("Lib/Stats.cs", stats);
+        dir.Write("App/App.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+              <ItemGroup><ProjectReference Include="../Lib/Lib.csproj" /></ItemGroup>
+            </Project>
+            """);
+        const string summary = """
+            namespace App;
+
+            public static class Summary
+            {
+                public static string Text(TrainingResults r) => $"{Lib.Stats.Last(r)} after {r.LossHistory.Count} epochs";
+            }
+
+            """;
+        dir.Write("App/Summary.cs", summary);
+        dir.Write("Plain/Plain.csproj", """<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>""");
+        dir.Write("Plain/Code.cs", "namespace Plain; public class C { }\n");
+        dir.Write("all.sln", ClassicSolution("TorchTrainer", "Lib", "App", "Plain"));
+        Restore(Path.Combine(dir.Path, "all.sln"));
+
+        // Partitions of two projects (as a large solution is split): [TorchTrainer, Lib] and [App, Plain]; the second
+        // also loads Lib and TorchTrainer as references of App, without processing them a second time.
+        var apply = await Tool.RunAsync(dir.Path, o => o with { PartitionSize = 2 }, "--report", "report.json", "all.sln");
+
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Contains("all.sln (part 2/2, 2 projects)", apply.Error);
+        Assert.Equal(Migrated(stats), dir.Text("Lib/Stats.cs"));
+        Assert.Equal(Migrated(summary), dir.Text("App/Summary.cs"));
+        Assert.Contains("2 file(s) changed, 3 legacy use(s) found", apply.Output);
+        Assert.Single(apply.Output.Split('\n'), line => line.Trim() == "changed: Lib/Stats.cs");
+        Assert.Single(apply.Output.Split('\n'), line => line.Trim() == "changed: App/Summary.cs");
+        Assert.Contains("skipped: Plain/Plain.csproj (Plain): does not reference TorchTrainer; skipped", apply.Output);
+        Assert.DoesNotContain("skipped: TorchTrainer", apply.Output);
+        Assert.DoesNotContain("warning:", apply.Output);
+
+        using (var json = System.Text.Json.JsonDocument.Parse(dir.Text("report.json")))
+        {
+            var root = json.RootElement;
+            Assert.Equal(3, root.GetProperty("fixed_per_rule").GetProperty("TRN0001").GetInt32());
+            Assert.Equal(2, root.GetProperty("changed_files").GetArrayLength());
+            Assert.Equal(3, root.GetProperty("findings").GetArrayLength());
+            Assert.Contains(root.GetProperty("skipped").EnumerateArray(), s => s.GetString()!.Contains("Plain.csproj", StringComparison.Ordinal));
+        }
+
+        var recheck = await Tool.RunAsync(dir.Path, "--check", "all.sln");
+        Assert.True(recheck.ExitCode == 0, recheck.ToString());
+        Assert.Contains("0 file(s) would change, 0 legacy use(s) found", recheck.Output);
+    }
+
+    private static string Migrated(string code) => code.Replace("r.LossHistory", "r.MetricsSummary.TrainLoss", StringComparison.Ordinal);
+
+    /// <summary>A Visual Studio solution file in the classic text format, one C# project per folder.</summary>
+    private static string ClassicSolution(params string[] projects)
+    {
+        var guids = projects.ToDictionary(p => p, _ => Guid.NewGuid().ToString("B").ToUpperInvariant());
+        var text = new System.Text.StringBuilder("\r\nMicrosoft Visual Studio Solution File, Format Version 12.00\r\n# Visual Studio Version 17\r\nVisualStudioVersion = 17.0.31903.59\r\nMinimumVisualStudioVersion = 10.0.40219.1\r\n");
+        foreach (var p in projects)
+        {
+            text.Append($"Project(\"{{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}}\") = \"{p}\", \"{p}\\{p}.csproj\", \"{guids[p]}\"\r\nEndProject\r\n");
+        }
+
+        text.Append("Global\r\n\tGlobalSection(SolutionConfigurationPlatforms) = preSolution\r\n\t\tDebug|Any CPU = Debug|Any CPU\r\n\tEndGlobalSection\r\n\tGlobalSection(ProjectConfigurationPlatforms) = postSolution\r\n");
+        foreach (var p in projects)
+        {
+            text.Append($"\t\t{guids[p]}.Debug|Any CPU.ActiveCfg = Debug|Any CPU\r\n\t\t{guids[p]}.Debug|Any CPU.Build.0 = Debug|Any CPU\r\n");
+        }
+
+        text.Append("\tEndGlobalSection\r\nEndGlobal\r\n");
+        return text.ToString();
+    }
+
     [Fact]
     public async Task A_project_that_cannot_be_loaded_exits_2_naming_it()
     {

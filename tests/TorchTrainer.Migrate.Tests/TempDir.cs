@@ -45,11 +45,13 @@ internal sealed record ToolRun(int ExitCode, string Output, string Error)
 
 internal static class Tool
 {
-    public static async Task<ToolRun> RunAsync(string currentDirectory, params string[] args)
+    public static Task<ToolRun> RunAsync(string currentDirectory, params string[] args) => RunAsync(currentDirectory, null, args);
+
+    public static async Task<ToolRun> RunAsync(string currentDirectory, Func<MigrateOptions, MigrateOptions>? adjust, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await MigrateCommand.RunAsync(args, output, error, TestAnalyzers.Set, currentDirectory, CancellationToken.None);
+        var exit = await MigrateCommand.RunAsync(args, output, error, TestAnalyzers.Set, currentDirectory, CancellationToken.None, adjust);
         return new ToolRun(exit, output.ToString(), error.ToString());
     }
 }

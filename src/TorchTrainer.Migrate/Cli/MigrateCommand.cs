@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using TorchTrainer.Migrate.Fixing;
 
 namespace TorchTrainer.Migrate.Cli;
@@ -10,12 +11,18 @@ internal static class MigrateCommand
     public const int ChangesFound = 1;
     public const int BadInput = 2;
 
+    /// <summary>The installed command (ToolCommandName in the project file).</summary>
+    public const string ToolCommandName = "trainer-migrate";
+
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
         RunAsync(args, output, error, analyzers: null, currentDirectory: null, CancellationToken.None);
 
-    /// <summary>Runs the command; <paramref name="analyzers"/> replaces the TorchTrainer analyzers (tests).</summary>
+    /// <summary>
+    /// Runs the command; <paramref name="analyzers"/> replaces the TorchTrainer analyzers and <paramref name="adjust"/>
+    /// changes options the command line does not expose (tests).
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, AnalyzerSet? analyzers,
-        string? currentDirectory, CancellationToken ct)
+        string? currentDirectory, CancellationToken ct, Func<MigrateOptions, MigrateOptions>? adjust = null)
     {
         var paths = new Argument<string[]>("PATH")
         {
@@ -39,9 +46,11 @@ internal static class MigrateCommand
             HelpName = "LEVEL",
         };
 
-        var root = new RootCommand("Migrates TorchTrainer v3 results code (LossHistory, ValLossHistory, legacy keys) to the v4 API in solutions, projects, folders, file-based apps and notebooks.")
+        // A command named after the tool rather than a RootCommand, whose name (shown in the help's usage line) would be
+        // the assembly's, TorchTrainer.Migrate, and cannot be set (dotnet/command-line-api#2365).
+        var root = new Command(ToolCommandName, "Migrates TorchTrainer v3 results code (LossHistory, ValLossHistory, legacy keys) to the v4 API in solutions, projects, folders, file-based apps and notebooks.")
         {
-            paths, dryRun, check, report, diagnostics, verbosity,
+            paths, dryRun, check, report, diagnostics, verbosity, new HelpOption(), new VersionOption(),
         };
 
         var exitCode = Ok;
@@ -64,6 +73,7 @@ internal static class MigrateCommand
                 Verbosity = level.Value,
                 CurrentDirectory = currentDirectory ?? Environment.CurrentDirectory,
             };
+            options = adjust?.Invoke(options) ?? options;
             var runner = new MigrationRunner(options, analyzers ?? AnalyzerSet.LoadDefault(), output, error);
             return exitCode = await runner.RunAsync(token).ConfigureAwait(false);
         });

@@ -22,6 +22,9 @@ internal sealed record MigrateOptions
     public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
     public int MaxPasses { get; init; } = 3;
 
+    /// <summary>Projects of a solution loaded into one MSBuild workspace at most (see MsBuildLoader).</summary>
+    public int PartitionSize { get; init; } = Workspace.MsBuildLoader.DefaultPartitionSize;
+
     /// <summary>True when files are rewritten (neither --dry-run nor --check).</summary>
     public bool Writes => !DryRun && !Check;
 

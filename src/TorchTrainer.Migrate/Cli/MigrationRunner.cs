@@ -24,6 +24,7 @@ internal sealed class MigrationRunner
     private FixEngine _engine = null!;
     private int _done;
     private int _total;
+    private TimeSpan _loadTime;
 
     public MigrationRunner(MigrateOptions options, AnalyzerSet analyzers, TextWriter output, TextWriter error)
     {
@@ -103,49 +104,23 @@ internal sealed class MigrationRunner
         units.AddRange(apps.Select(a => (Display(a.File.Path), (Func<CancellationToken, Task>)(c => RunFileBasedAppAsync(a, c)))));
         units.AddRange(notebooks.Select(n => (Display(n.File.Path), (Func<CancellationToken, Task>)(c => RunNotebookAsync(n, c)))));
 
+        // MSBuild inputs: partitions loaded side by side, each processed and released before the next is taken.
+        var partitions = new List<MsBuildLoader.Partition>();
         if (inputs.Solutions.Count > 0 || inputs.Projects.Count > 0)
         {
-            var loaded = await MsBuildLoader.LoadAsync(inputs.Solutions, inputs.Projects, m => Progress(m, Verbosity.Normal), ct).ConfigureAwait(false);
-            _report.Errors.AddRange(loaded.Failures.Select(f => $"load failure: {f}"));
-            _report.Warnings.AddRange(loaded.Warnings.Select(w => $"load warning: {w}"));
-            foreach (var projectId in loaded.Requested)
-            {
-                var project = loaded.Solution.GetProject(projectId)!;
-                if (project.Language != LanguageNames.CSharp)
-                {
-                    continue;
-                }
-
-                if (string.Equals(project.AssemblyName, "TorchTrainer", StringComparison.OrdinalIgnoreCase))
-                {
-                    Progress($"{Display(project.FilePath ?? project.Name)}: TorchTrainer itself, skipped", Verbosity.Detailed);
-                    continue;
-                }
-
-                if (!MsBuildLoader.ReferencesTorchTrainer(project))
-                {
-                    _report.Skipped.Add($"{Display(project.FilePath ?? project.Name)} ({project.Name}): does not reference TorchTrainer; skipped");
-                    continue;
-                }
-
-                var solution = loaded.Solution;
-                units.Add((Display(project.FilePath ?? project.Name), c => RunProjectAsync(solution, projectId, c)));
-            }
+            var planFailures = new List<string>();
+            partitions.AddRange(await MsBuildLoader.PlanAsync(inputs.Solutions, inputs.Projects, _options.PartitionSize, planFailures, ct).ConfigureAwait(false));
+            _report.Errors.AddRange(planFailures.Select(f => $"load failure: {f}"));
         }
 
         _total = units.Count;
-        await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
-            async (unit, token) =>
-            {
-                try
-                {
-                    await unit.Run(token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    _report.Add(r => r.Errors.Add($"{unit.Name}: failed: {ex.GetType().Name}: {ex.Message}"));
-                }
-            }).ConfigureAwait(false);
+        var standalone = RunUnitsAsync(units, ct);
+        var msbuild = RunPartitionsAsync(partitions, ct);
+        await Task.WhenAll(standalone, msbuild).ConfigureAwait(false);
+        if (_loadTime > TimeSpan.Zero)
+        {
+            Progress($"MSBuild loads: {_loadTime.TotalSeconds:0.0} s in total over {partitions.Count} partition(s)", Verbosity.Detailed);
+        }
 
         if (_options.DryRun)
         {
@@ -174,6 +149,96 @@ internal sealed class MigrationRunner
         }
 
         return _options.Check && _report.ChangedFiles.Count > 0 ? MigrateCommand.ChangesFound : MigrateCommand.Ok;
+    }
+
+    private Task RunUnitsAsync(IEnumerable<(string Name, Func<CancellationToken, Task> Run)> units, CancellationToken ct) =>
+        Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+            async (unit, token) =>
+            {
+                try
+                {
+                    await unit.Run(token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _report.Add(r => r.Errors.Add($"{unit.Name}: failed: {ex.GetType().Name}: {ex.Message}"));
+                }
+            });
+
+    /// <summary>
+    /// Loads the MSBuild partitions, at most one per core at a time (each in its own workspace and build host), runs
+    /// the partition's projects in parallel, and disposes the workspace before taking the next partition, so that no
+    /// more than the partitions in flight hold compilations and fixed trees.
+    /// </summary>
+    private async Task RunPartitionsAsync(IReadOnlyList<MsBuildLoader.Partition> partitions, CancellationToken ct)
+    {
+        if (partitions.Count == 0)
+        {
+            return;
+        }
+
+        var scratch = Directory.CreateTempSubdirectory("trainer-migrate-");
+        var claims = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(ChangeWriter.PathComparer);
+        try
+        {
+            var parallelism = Math.Clamp(Environment.ProcessorCount, 1, Math.Max(1, partitions.Count));
+            await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+                async (partition, token) =>
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    using var loaded = await MsBuildLoader.LoadAsync(partition, scratch.FullName, claims, m => Progress(m, Verbosity.Normal), token).ConfigureAwait(false);
+                    var took = Stopwatch.GetElapsedTime(started);
+                    _report.Add(r =>
+                    {
+                        _loadTime += took;
+                        r.Errors.AddRange(loaded.Failures.Select(f => $"load failure: {f}").Where(f => !r.Errors.Contains(f)));
+                        r.Warnings.AddRange(loaded.Warnings.Select(w => $"load warning: {w}"));
+                    });
+                    Progress($"loaded {partition.Description} in {took.TotalSeconds:0.0} s", Verbosity.Detailed);
+                    await RunUnitsAsync(ProjectUnits(loaded), token).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                scratch.Delete(recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private List<(string Name, Func<CancellationToken, Task> Run)> ProjectUnits(MsBuildLoader.LoadedPartition loaded)
+    {
+        var units = new List<(string Name, Func<CancellationToken, Task> Run)>();
+        var solution = loaded.Solution;
+        foreach (var projectId in loaded.Requested)
+        {
+            var project = solution.GetProject(projectId)!;
+            if (project.Language != LanguageNames.CSharp)
+            {
+                continue;
+            }
+
+            if (string.Equals(project.AssemblyName, "TorchTrainer", StringComparison.OrdinalIgnoreCase))
+            {
+                Progress($"{Display(project.FilePath ?? project.Name)}: TorchTrainer itself, skipped", Verbosity.Detailed);
+                continue;
+            }
+
+            if (!MsBuildLoader.ReferencesTorchTrainer(project))
+            {
+                _report.Add(r => r.Skipped.Add($"{Display(project.FilePath ?? project.Name)} ({project.Name}): does not reference TorchTrainer; skipped"));
+                continue;
+            }
+
+            units.Add((Display(project.FilePath ?? project.Name), c => RunProjectAsync(solution, projectId, c)));
+        }
+
+        Interlocked.Add(ref _total, units.Count);
+        return units;
     }
 
     private int Fail(IEnumerable<string> errors)

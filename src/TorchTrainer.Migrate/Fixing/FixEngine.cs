@@ -125,35 +125,43 @@ internal sealed class FixEngine
             return found;
         }
 
+        // Compiler diagnostics (CS1061 & co., for fixers that also repair code where the legacy members are gone) come
+        // from the same CompilationWithAnalyzers as the analyzers' ones: asking the plain compilation for them as well
+        // would bind every method body a second time, on a second compilation instance.
+        var diagnostics = ImmutableArray<Diagnostic>.Empty;
         if (!_analyzers.IsEmpty)
         {
             var options = new CompilationWithAnalyzersOptions(project.AnalyzerOptions, onAnalyzerException: null,
                 concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
             var withAnalyzers = compilation.WithAnalyzers(_analyzers, options);
-            foreach (var diagnostic in await withAnalyzers.GetAnalyzerDiagnosticsAsync(ct).ConfigureAwait(false))
-            {
-                if (diagnostic.Id == "AD0001")
-                {
-                    problems.Add($"{project.Name}: an analyzer failed: {diagnostic.GetMessage()}");
-                    continue;
-                }
+            diagnostics = _compilerIds.Count > 0
+                ? await withAnalyzers.GetAllDiagnosticsAsync(ct).ConfigureAwait(false)
+                : await withAnalyzers.GetAnalyzerDiagnosticsAsync(ct).ConfigureAwait(false);
+        }
+        else if (_compilerIds.Count > 0)
+        {
+            diagnostics = compilation.GetDiagnostics(ct);
+        }
 
-                if (Include(project, diagnostic, included) is { } documentId && _ids.Contains(diagnostic.Id))
+        foreach (var diagnostic in diagnostics)
+        {
+            if (diagnostic.Id == "AD0001")
+            {
+                problems.Add($"{project.Name}: an analyzer failed: {diagnostic.GetMessage()}");
+                continue;
+            }
+
+            if (_ids.Contains(diagnostic.Id))
+            {
+                if (Include(project, diagnostic, included) is { } documentId)
                 {
                     found.Add(new FoundDiagnostic(documentId, diagnostic));
                 }
             }
-        }
-
-        if (_compilerIds.Count > 0)
-        {
-            foreach (var diagnostic in compilation.GetDiagnostics(ct))
+            else if (_compilerIds.Contains(diagnostic.Id) && Include(project, diagnostic, included) is { } documentId
+                && await OffersFixAsync(project.GetDocument(documentId)!, diagnostic, ct).ConfigureAwait(false))
             {
-                if (_compilerIds.Contains(diagnostic.Id) && Include(project, diagnostic, included) is { } documentId
-                    && await OffersFixAsync(project.GetDocument(documentId)!, diagnostic, ct).ConfigureAwait(false))
-                {
-                    found.Add(new FoundDiagnostic(documentId, diagnostic));
-                }
+                found.Add(new FoundDiagnostic(documentId, diagnostic));
             }
         }
 

@@ -1,13 +1,26 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.Build.Locator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.MSBuild;
+using Microsoft.VisualStudio.SolutionPersistence.Serializer;
 
 namespace TorchTrainer.Migrate.Workspace;
 
-/// <summary>Loads solutions and projects with MSBuildWorkspace, collecting what failed instead of stopping.</summary>
-internal sealed class MsBuildLoader
+/// <summary>
+/// Loads solutions and projects with MSBuildWorkspace, collecting what failed instead of stopping.
+/// A large solution is split into partitions of at most <see cref="DefaultPartitionSize"/> projects, each loaded
+/// through a solution filter (.slnf) into a workspace of its own: MSBuildWorkspace loads the projects of one
+/// workspace one after another in one build host process, so separate workspaces are what lets design-time
+/// builds run side by side, and disposing a partition's workspace releases its compilations (memory is bounded
+/// by the partitions in flight, not by the size of the solution).
+/// </summary>
+internal static class MsBuildLoader
 {
+    /// <summary>Projects of one solution loaded into one workspace at most, by default.</summary>
+    public const int DefaultPartitionSize = 24;
+
     private static readonly Lock RegistrationLock = new();
     private static string? _msbuildDescription;
 
@@ -33,17 +46,98 @@ internal sealed class MsBuildLoader
         }
     }
 
-    /// <summary>The loaded solution, per-file load failures (errors) and warnings.</summary>
-    internal sealed record LoadResult(Solution Solution, IReadOnlyList<ProjectId> Requested, IReadOnlyList<string> Failures, IReadOnlyList<string> Warnings);
+    /// <summary>What one workspace loads: a whole solution, a filtered part of one, or standalone projects.</summary>
+    internal sealed record Partition(string Description, string? SolutionPath, IReadOnlyList<string> Projects, bool Filtered, IReadOnlySet<string> SolutionProjects);
 
-    public static async Task<LoadResult> LoadAsync(IReadOnlyList<string> solutions, IReadOnlyList<string> projects, Action<string>? progress, CancellationToken ct)
+    /// <summary>One loaded partition; disposing it releases the workspace and every compilation made from it.</summary>
+    internal sealed class LoadedPartition(MSBuildWorkspace workspace, Solution solution, IReadOnlyList<ProjectId> requested,
+        IReadOnlyList<string> failures, IReadOnlyList<string> warnings) : IDisposable
+    {
+        public Solution Solution { get; } = solution;
+
+        /// <summary>The projects this partition is responsible for (each project of the run is requested once).</summary>
+        public IReadOnlyList<ProjectId> Requested { get; } = requested;
+
+        public IReadOnlyList<string> Failures { get; } = failures;
+
+        public IReadOnlyList<string> Warnings { get; } = warnings;
+
+        public void Dispose() => workspace.Dispose();
+    }
+
+    /// <summary>Splits the inputs into partitions: solutions by their project list, standalone projects together.</summary>
+    public static async Task<IReadOnlyList<Partition>> PlanAsync(IReadOnlyList<string> solutions, IReadOnlyList<string> projects,
+        int partitionSize, List<string> failures, CancellationToken ct)
+    {
+        partitionSize = Math.Max(1, partitionSize);
+        var partitions = new List<Partition>();
+        var inSolutions = new HashSet<string>(Output.ChangeWriter.PathComparer);
+        foreach (var solution in solutions)
+        {
+            IReadOnlyList<string> listed;
+            try
+            {
+                listed = await ListProjectsAsync(solution, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failures.Add($"{solution}: cannot be loaded: {ex.Message}");
+                continue;
+            }
+
+            var fresh = listed.Where(inSolutions.Add).ToList();
+            var all = listed.ToHashSet(Output.ChangeWriter.PathComparer);
+            if (fresh.Count == listed.Count && listed.Count <= partitionSize)
+            {
+                partitions.Add(new Partition(solution, solution, listed, Filtered: false, all));
+                continue;
+            }
+
+            // Equal parts of at most partitionSize projects, in the solution's order (neighbours tend to reference each other).
+            var parts = (fresh.Count + partitionSize - 1) / partitionSize;
+            var chunks = fresh.Chunk(Math.Max(1, (fresh.Count + parts - 1) / Math.Max(1, parts))).ToList();
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                partitions.Add(new Partition($"{solution} (part {i + 1}/{chunks.Count}, {chunks[i].Length} projects)", solution, chunks[i], Filtered: true, all));
+            }
+        }
+
+        var standalone = projects.Select(Path.GetFullPath).Where(p => !inSolutions.Contains(p)).Distinct(Output.ChangeWriter.PathComparer).ToList();
+        if (standalone.Count > 0)
+        {
+            partitions.Add(new Partition(string.Join(", ", standalone), null, standalone, Filtered: false, new HashSet<string>()));
+        }
+
+        return partitions;
+    }
+
+    /// <summary>The absolute paths of a solution's projects (.sln, .slnx), in the solution's order.</summary>
+    private static async Task<IReadOnlyList<string>> ListProjectsAsync(string solutionPath, CancellationToken ct)
+    {
+        var serializer = SolutionSerializers.GetSerializerByMoniker(solutionPath)
+            ?? throw new InvalidDataException("not a solution file this tool can read");
+        var model = await serializer.OpenAsync(solutionPath, ct).ConfigureAwait(false);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(solutionPath))!;
+        return model.SolutionProjects
+            .Select(p => Path.GetFullPath(Path.Combine(directory, p.FilePath.Replace('\\', Path.DirectorySeparatorChar))))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Loads one partition into a new workspace. <paramref name="claims"/> (shared by the run) makes every
+    /// project requested by exactly one partition, although a project referenced from several partitions is
+    /// loaded by each of them.
+    /// </summary>
+    public static async Task<LoadedPartition> LoadAsync(Partition partition, string scratchFolder, ConcurrentDictionary<string, byte> claims,
+        Action<string>? progress, CancellationToken ct)
     {
         EnsureMsBuildRegistered();
-        return await LoadCoreAsync(solutions, projects, progress, ct).ConfigureAwait(false);
+        return await LoadCoreAsync(partition, scratchFolder, claims, progress, ct).ConfigureAwait(false);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)] // keeps MSBuildWorkspace types out of the caller until registration ran
-    private static async Task<LoadResult> LoadCoreAsync(IReadOnlyList<string> solutions, IReadOnlyList<string> projects, Action<string>? progress, CancellationToken ct)
+    private static async Task<LoadedPartition> LoadCoreAsync(Partition partition, string scratchFolder, ConcurrentDictionary<string, byte> claims,
+        Action<string>? progress, CancellationToken ct)
     {
         var failures = new List<string>();
         var warnings = new List<string>();
@@ -61,45 +155,69 @@ internal sealed class MsBuildLoader
             }
         });
 
-        var requested = new List<ProjectId>();
-        foreach (var solutionPath in solutions)
+        try
         {
-            loading = solutionPath;
-            progress?.Invoke($"loading {solutionPath}");
-            try
+            progress?.Invoke($"loading {partition.Description}");
+            if (partition.SolutionPath is { } solutionPath)
             {
-                var solution = await workspace.OpenSolutionAsync(solutionPath, cancellationToken: ct).ConfigureAwait(false);
-                requested.AddRange(solution.ProjectIds);
+                loading = solutionPath;
+                var path = partition.Filtered ? WriteFilter(solutionPath, partition.Projects, scratchFolder) : solutionPath;
+                try
+                {
+                    await workspace.OpenSolutionAsync(path, cancellationToken: ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failures.Add($"{solutionPath}: cannot be loaded: {ex.Message}");
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            else
             {
-                failures.Add($"{solutionPath}: cannot be loaded: {ex.Message}");
+                foreach (var projectPath in partition.Projects)
+                {
+                    if (workspace.CurrentSolution.Projects.Any(p => SamePath(p.FilePath, projectPath)))
+                    {
+                        continue;
+                    }
+
+                    loading = projectPath;
+                    try
+                    {
+                        await workspace.OpenProjectAsync(projectPath, cancellationToken: ct).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        failures.Add($"{projectPath}: cannot be loaded: {ex.Message}");
+                    }
+                }
             }
         }
-
-        foreach (var projectPath in projects)
+        catch
         {
-            var already = workspace.CurrentSolution.Projects.Where(p => SamePath(p.FilePath, projectPath)).Select(p => p.Id).ToList();
-            if (already.Count > 0)
-            {
-                requested.AddRange(already);
-                continue;
-            }
-
-            loading = projectPath;
-            progress?.Invoke($"loading {projectPath}");
-            try
-            {
-                await workspace.OpenProjectAsync(projectPath, cancellationToken: ct).ConfigureAwait(false);
-                requested.AddRange(workspace.CurrentSolution.Projects.Where(p => SamePath(p.FilePath, projectPath)).Select(p => p.Id));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                failures.Add($"{projectPath}: cannot be loaded: {ex.Message}");
-            }
+            workspace.Dispose();
+            throw;
         }
 
-        return new LoadResult(workspace.CurrentSolution, requested.Distinct().ToList(), failures, warnings);
+        // Requested: the partition's own projects and, for a solution, projects it only brings in as references
+        // from outside the solution (as a whole-solution load would process them); each claimed once per run.
+        var own = partition.Projects.ToHashSet(Output.ChangeWriter.PathComparer);
+        var solution = workspace.CurrentSolution;
+        var requested = solution.Projects
+            .Where(p => p.FilePath is { } file
+                && (own.Contains(Path.GetFullPath(file)) || (partition.SolutionPath is not null && !partition.SolutionProjects.Contains(Path.GetFullPath(file))))
+                && claims.TryAdd($"{Path.GetFullPath(file)}|{p.Name}", 0))
+            .Select(p => p.Id)
+            .ToList();
+        return new LoadedPartition(workspace, solution, requested, failures, warnings);
+    }
+
+    /// <summary>A solution filter (.slnf) selecting some of a solution's projects, written to the scratch folder.</summary>
+    private static string WriteFilter(string solutionPath, IReadOnlyList<string> projects, string scratchFolder)
+    {
+        var path = Path.Combine(scratchFolder, $"{Path.GetFileNameWithoutExtension(solutionPath)}-{Guid.NewGuid():N}.slnf");
+        var json = JsonSerializer.Serialize(new { solution = new { path = Path.GetFullPath(solutionPath), projects } });
+        File.WriteAllText(path, json);
+        return path;
     }
 
     private static bool SamePath(string? a, string b) =>

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Reflection;
+using TorchTrainer.Migrate.Cli;
+using TorchTrainer.Migrate.Fixing;
+
+namespace TorchTrainer.Migrate.Tests;
+
+/// <summary>
+/// Packs trainer-migrate as a .NET tool (the build these tests run against, <c>--no-build</c>, under a unique
+/// prerelease version), installs it with <c>dotnet tool install --tool-path</c> from a local folder feed and runs
+/// the installed command. The package must carry the TorchTrainer analyzer and code-fix assemblies the tool
+/// loads by reflection. Restores go to a private NUGET_PACKAGES folder; the folder feed is the only source.
+/// </summary>
+[Trait("Category", "Package")]
+public sealed class ToolPackageTests : IDisposable
+{
+    private static readonly TimeSpan ProcessLimit = TimeSpan.FromMinutes(5); // a hang guard, not a timing assertion
+
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("trainer-migrate-package-");
+    private readonly string _version = $"4.0.0-test.g{Guid.NewGuid():N}";
+
+    public void Dispose()
+    {
+        try
+        {
+            _work.Delete(recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    [Fact]
+    public void Pack_then_tool_install_from_a_folder_gives_a_working_trainer_migrate_command()
+    {
+        var feed = Directory.CreateDirectory(Path.Combine(_work.FullName, "feed")).FullName;
+        var package = Pack(feed);
+        using (var zip = ZipFile.OpenRead(package))
+        {
+            var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+            Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", entries);
+            Assert.Contains("tools/net10.0/any/TorchTrainer.Migrate.dll", entries);
+            Assert.Contains($"tools/net10.0/any/{AnalyzerSet.AnalyzersAssemblyName}.dll", entries);
+            Assert.Contains($"tools/net10.0/any/{AnalyzerSet.CodeFixesAssemblyName}.dll", entries);
+            Assert.Contains("tools/net10.0/any/BuildHost-netcore/Microsoft.CodeAnalysis.Workspaces.MSBuild.BuildHost.dll", entries);
+            using var settings = new StreamReader(zip.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open());
+            Assert.Contains("Name=\"trainer-migrate\"", settings.ReadToEnd());
+        }
+
+        // The only package source is the folder feed (a unique version: no cache can serve another build).
+        File.WriteAllText(Path.Combine(_work.FullName, "nuget.config"), """
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+              </packageSources>
+            </configuration>
+            """);
+        var tools = Path.Combine(_work.FullName, "tools");
+        Run(_work.FullName, "tool", "install", "--tool-path", tools, "--add-source", feed, "TorchTrainer.Migrate", "--version", _version);
+
+        var command = Path.Combine(tools, OperatingSystem.IsWindows() ? "trainer-migrate.exe" : "trainer-migrate");
+        Assert.True(File.Exists(command), $"{command} was not created by dotnet tool install");
+
+        var help = Run(_work.FullName, command, ["--help"]);
+        Assert.Contains("--dry-run", help.StdOut);
+        Assert.Contains("--check", help.StdOut);
+        Assert.Contains("--diagnostics", help.StdOut);
+        Assert.Contains("trainer-migrate [<PATH>...] [options]", help.StdOut);
+
+        // --no-build packs the tested assembly, whose version is the build's (the package's is the unique test version).
+        var version = Run(_work.FullName, command, ["--version"]);
+        Assert.Equal(typeof(MigrateCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion, version.StdOut.Trim());
+
+        // The installed tool finds the analyzer assemblies it ships with. Until the real analyzers land
+        // (branch 'analyzers') they hold no rule, and the tool says so (exit 2); afterwards a file-based app
+        // with nothing to migrate passes --check.
+        var app = Directory.CreateDirectory(Path.Combine(_work.FullName, "app")).FullName;
+        File.WriteAllText(Path.Combine(app, "hello.cs"), "#:property Nullable=enable\nConsole.WriteLine(\"hello\");\n");
+        var check = Run(app, command, ["--check", "hello.cs"], expectSuccess: false);
+        Assert.DoesNotContain("not found:", check.StdErr);
+        if (check.ExitCode != 0)
+        {
+            Assert.True(check.ExitCode == 2 && check.StdErr.Contains("no TorchTrainer analyzers found", StringComparison.Ordinal), check.ToString());
+            Assert.Contains(AnalyzerSet.AnalyzersAssemblyName, check.StdErr);
+            Assert.Contains(AnalyzerSet.CodeFixesAssemblyName, check.StdErr);
+        }
+    }
+
+    private string Pack(string feed)
+    {
+        var configuration = typeof(ToolPackageTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var project = Path.Combine(RepoRoot(), "src", "TorchTrainer.Migrate");
+        var built = Path.Combine(project, "bin", configuration, "net10.0", "TorchTrainer.Migrate.dll");
+        var tested = typeof(MigrateCommand).Assembly.Location;
+        Assert.True(
+            File.Exists(built) && File.ReadAllBytes(built).AsSpan().SequenceEqual(File.ReadAllBytes(tested)),
+            $"{built} is not the TorchTrainer.Migrate.dll these tests run against; build the solution before running this test.");
+
+        // --no-build packs exactly what this test run built; the nuspec and the publish step go to the scratch folder.
+        Run(project, "pack", "-c", configuration, "--no-build", "--no-restore", $"-p:Version={_version}",
+            $"-p:NuspecOutputPath={Path.Combine(_work.FullName, "nuspec")}{Path.DirectorySeparatorChar}",
+            $"-p:PublishDir={Path.Combine(_work.FullName, "publish")}{Path.DirectorySeparatorChar}",
+            "-o", feed);
+        var package = Assert.Single(Directory.GetFiles(feed, $"TorchTrainer.Migrate.{_version}.nupkg"));
+        using (var zip = ZipFile.OpenRead(package))
+        using (var packed = zip.GetEntry("tools/net10.0/any/TorchTrainer.Migrate.dll")!.Open())
+        using (var copy = new MemoryStream())
+        {
+            packed.CopyTo(copy);
+            Assert.True(copy.ToArray().AsSpan().SequenceEqual(File.ReadAllBytes(tested)), "the package does not carry the TorchTrainer.Migrate.dll these tests run against");
+        }
+
+        return package;
+    }
+
+    private ProcessResult Run(string workingDirectory, params string[] args) => Run(workingDirectory, Dotnet(), args, expectSuccess: true);
+
+    private ProcessResult Run(string workingDirectory, string fileName, string[] args, bool expectSuccess = true)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (args[0] is "pack")
+        {
+            start.ArgumentList.Add("--disable-build-servers"); // leave no compiler or MSBuild server running
+            start.ArgumentList.Add("-nologo");
+        }
+
+        // A clean environment for the child: no MSBuild state of the test run.
+        foreach (var name in new[] { "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["NUGET_PACKAGES"] = Path.Combine(_work.FullName, "packages");
+        if (fileName != Dotnet() && Path.GetDirectoryName(Dotnet()) is { Length: > 0 } dotnetRoot && Path.IsPathRooted(dotnetRoot))
+        {
+            start.Environment["DOTNET_ROOT"] = dotnetRoot; // the tool's apphost finds this runtime
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(ProcessLimit))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{fileName} {string.Join(' ', args)} did not finish within {ProcessLimit}.");
+        }
+
+        var result = new ProcessResult($"{Path.GetFileName(fileName)} {string.Join(' ', args)}", process.ExitCode, stdout.Result, stderr.Result);
+        if (expectSuccess && result.ExitCode != 0)
+        {
+            Assert.Fail($"This step failed:{Environment.NewLine}{result}");
+        }
+
+        return result;
+    }
+
+    private static string Dotnet()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
+        {
+            return host;
+        }
+
+        return Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+    }
+
+    internal static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Trainer.Analyzers.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Trainer.Analyzers.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private sealed record ProcessResult(string Command, int ExitCode, string StdOut, string StdErr)
+    {
+        public override string ToString() => $"{Command}: exit {ExitCode}{Environment.NewLine}--- stdout{Environment.NewLine}{StdOut}{Environment.NewLine}--- stderr{Environment.NewLine}{StdErr}";
+    }
+}
