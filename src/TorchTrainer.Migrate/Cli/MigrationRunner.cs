@@ -321,7 +321,7 @@ internal sealed class MigrationRunner
         var references = new List<MetadataReference>(ReferenceResolver.FrameworkReferences);
         foreach (var (id, version) in script.NuGetReferences)
         {
-            references.AddRange(_resolver.ResolvePackage(id, version, problems));
+            references.AddRange(_resolver.ResolvePackage(id, version, problems, near: path));
         }
 
         foreach (var file in script.FileReferences)
