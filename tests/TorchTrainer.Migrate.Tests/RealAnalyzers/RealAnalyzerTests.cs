@@ -331,13 +331,9 @@ public sealed class RealAnalyzerTests(PackedPackage package, ITestOutputHelper l
 
         """;
 
-    /// <summary>
-    /// Only the C# cells' sources change (JSON-escaped quotes in the key read). KNOWN GAP (issue 5, open): the read in
-    /// the first C# cell (the one with #r nuget / using, last line, inside an interpolation) is not reported by the tool
-    /// although the same read in the file-based app and in a later cell is; it is expected unchanged here so that this
-    /// test pins everything else. Remove this note and migrate it too once fixed.
-    /// </summary>
+    /// <summary>Only the C# cells' sources change (JSON-escaped quotes in the key read).</summary>
     private static string MigratedNotebook(string notebook) => notebook
+        .Replace("{results.LossHistory[^1]:F4}", "{results.FinalLoss:F4}", StringComparison.Ordinal)
         .Replace("results.LossHistory.Last()", "results.FinalLoss", StringComparison.Ordinal)
         .Replace("results.LossHistory[^1];", "results.FinalLoss;", StringComparison.Ordinal)
         .Replace("results.ValLossHistory", "results.MetricsSummary.ValLoss", StringComparison.Ordinal)
