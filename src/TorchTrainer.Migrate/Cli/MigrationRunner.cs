@@ -321,7 +321,7 @@ internal sealed class MigrationRunner
         var references = new List<MetadataReference>(ReferenceResolver.FrameworkReferences);
         foreach (var (id, version) in script.NuGetReferences)
         {
-            references.AddRange(_resolver.ResolvePackage(id, version, problems));
+            references.AddRange(_resolver.ResolvePackage(id, version, problems, near: path));
         }
 
         foreach (var file in script.FileReferences)
@@ -338,7 +338,12 @@ internal sealed class MigrationRunner
         }
 
         _report.Add(r => r.Warnings.AddRange(problems.Select(p => $"{Display(path)}: {p}")));
-        var (project, documentId) = AdhocProjects.Create(Path.GetFileNameWithoutExtension(path), path, script.Text, SourceCodeKind.Script, references);
+        // Analysed as a regular compilation unit (top-level statements), not as a script: analyzers' operation actions
+        // do not run on a script's global statements (only on its field initializers and members), so a legacy read in a
+        // cell's plain statement, e.g. Console.WriteLine(results.LossHistory[^1]), went unreported. The C# compiler still
+        // binds statements after type declarations, late usings and a cell's trailing expression (with errors, which
+        // the analyzers do not mind), so every cell is analysed.
+        var (project, documentId) = AdhocProjects.Create(Path.GetFileNameWithoutExtension(path), path, script.Text, SourceCodeKind.Regular, references);
         var result = await _engine.RunAsync(project, d => d.Id == documentId, ct).ConfigureAwait(false);
         var analysed = await project.GetDocument(documentId)!.GetTextAsync(ct).ConfigureAwait(false);
         var fixedText = result.Changed.TryGetValue(documentId, out var texts) ? texts.New : analysed;

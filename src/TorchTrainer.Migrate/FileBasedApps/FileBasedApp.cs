@@ -111,7 +111,7 @@ internal sealed class FileBasedApp
             switch (directive.Kind)
             {
                 case "package":
-                    references.AddRange(resolver.ResolvePackage(directive.Name, directive.Value, problems));
+                    references.AddRange(resolver.ResolvePackage(directive.Name, directive.Value, problems, near: File.Path));
                     break;
                 case "project":
                     problems.Add($"#:project {directive.Name} (line {directive.Line + 1}) is not followed: types from that project are unresolved while analysing this file");

@@ -21,14 +21,20 @@ internal sealed class ReferenceResolver
     private static readonly Lazy<IReadOnlyList<MetadataReference>> Framework = new(LoadFramework);
     private readonly Dictionary<string, MetadataReference> _cache = new(StringComparer.Ordinal);
 
+    private readonly string? _globalPackagesFolder;
+
+    /// <param name="globalPackagesFolder">
+    /// A fixed global packages folder; null (the tool): NuGet's own choice for each file, i.e. NUGET_PACKAGES, else the
+    /// <c>globalPackagesFolder</c> of the nearest nuget.config above the file, else ~/.nuget/packages, then the
+    /// <c>fallbackPackageFolders</c> of those nuget.config files.
+    /// </param>
     public ReferenceResolver(string? globalPackagesFolder = null)
     {
-        GlobalPackagesFolder = globalPackagesFolder
-            ?? Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        _globalPackagesFolder = globalPackagesFolder;
     }
 
-    public string GlobalPackagesFolder { get; }
+    /// <summary>The global packages folder used when no nuget.config names one.</summary>
+    public string GlobalPackagesFolder => _globalPackagesFolder ?? NuGetFolders.Default;
 
     public static IReadOnlyList<MetadataReference> FrameworkReferences => Framework.Value;
 
@@ -36,11 +42,13 @@ internal sealed class ReferenceResolver
     /// Resolves a package and its dependencies. Returns the references found; <paramref name="problems"/>
     /// gets one line per package that could not be resolved.
     /// </summary>
-    public IReadOnlyList<MetadataReference> ResolvePackage(string id, string? version, List<string> problems)
+    /// <remarks><paramref name="near"/>: the file that names the package; its folder decides which nuget.config files apply.</remarks>
+    public IReadOnlyList<MetadataReference> ResolvePackage(string id, string? version, List<string> problems, string? near = null)
     {
         var result = new List<MetadataReference>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        Resolve(id, version, exact: true, result, seen, problems, depth: 0);
+        var folders = _globalPackagesFolder is not null ? [_globalPackagesFolder] : NuGetFolders.For(near is null ? null : Path.GetDirectoryName(Path.GetFullPath(near)));
+        Resolve(id, version, exact: true, folders, result, seen, problems, depth: 0);
         return result;
     }
 
@@ -62,27 +70,40 @@ internal sealed class ReferenceResolver
         }
     }
 
-    private void Resolve(string id, string? version, bool exact, List<MetadataReference> result, HashSet<string> seen,
-        List<string> problems, int depth)
+    private void Resolve(string id, string? version, bool exact, IReadOnlyList<string> folders, List<MetadataReference> result,
+        HashSet<string> seen, List<string> problems, int depth)
     {
         if (!seen.Add(id) || depth > 20 || IsFrameworkPackage(id))
         {
             return;
         }
 
-        var packageRoot = Path.Combine(GlobalPackagesFolder, id.ToLowerInvariant());
-        var available = Directory.Exists(packageRoot)
-            ? Directory.GetDirectories(packageRoot).Select(Path.GetFileName).OfType<string>()
-                .Select(v => (Text: v, Parsed: ParseVersion(v))).Where(v => v.Parsed is not null).ToList()
-            : [];
-        var chosen = ChooseVersion(available, version, exact);
+        // The first package folder (global, then fallbacks) that holds a matching version, as NuGet looks them up.
+        var available = new List<(string Text, Version? Parsed)>();
+        string? chosen = null;
+        var packageRoot = "";
+        foreach (var packagesFolder in folders)
+        {
+            packageRoot = Path.Combine(packagesFolder, id.ToLowerInvariant());
+            var here = Directory.Exists(packageRoot)
+                ? Directory.GetDirectories(packageRoot).Select(Path.GetFileName).OfType<string>()
+                    .Select(v => (Text: v, Parsed: ParseVersion(v))).Where(v => v.Parsed is not null).ToList()
+                : [];
+            available.AddRange(here);
+            if ((chosen = ChooseVersion(here, version, exact)) is not null)
+            {
+                break;
+            }
+        }
+
         if (chosen is null)
         {
+            var where = folders.Count == 1 ? $"the NuGet global packages folder ({folders[0]})" : $"the NuGet package folders ({string.Join(", ", folders)})";
             if (depth == 0)
             {
                 problems.Add(available.Count == 0
-                    ? $"package {id}{(version is null ? "" : "@" + version)} is not in the NuGet global packages folder ({GlobalPackagesFolder}); restore or build it once (dotnet build), then migrate again"
-                    : $"package {id}@{version} is not in the NuGet global packages folder (there: {string.Join(", ", available.Select(a => a.Text))}); restore or build it once, then migrate again");
+                    ? $"package {id}{(version is null ? "" : "@" + version)} is not in {where}; restore or build it once (dotnet build), then migrate again"
+                    : $"package {id}@{version} is not in {where} (there: {string.Join(", ", available.Select(a => a.Text))}); restore or build it once, then migrate again");
             }
             else
             {
@@ -103,7 +124,7 @@ internal sealed class ReferenceResolver
 
         foreach (var (dependency, range) in ReadDependencies(folder, id))
         {
-            Resolve(dependency, range, exact: false, result, seen, problems, depth + 1);
+            Resolve(dependency, range, exact: false, folders, result, seen, problems, depth + 1);
         }
     }
 

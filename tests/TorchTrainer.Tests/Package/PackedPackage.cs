@@ -73,20 +73,7 @@ public sealed class PackedPackage : IDisposable
     public string CreateConsumer(string folder, string program, string properties = "")
     {
         var app = Directory.CreateDirectory(Path.Combine(_work.FullName, folder)).FullName;
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="test-feed" value="{Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <fallbackPackageFolders>
-                <clear />
-                <add key="shared-cache" value="{SharedPackagesFolder()}" />
-              </fallbackPackageFolders>
-            </configuration>
-            """);
+        WriteNuGetConfig(app);
         File.WriteAllText(Path.Combine(app, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -107,6 +94,33 @@ public sealed class PackedPackage : IDisposable
         File.WriteAllText(Path.Combine(app, "Program.cs"), program);
         return app;
     }
+
+    /// <summary>A new empty folder in the fixture's work folder (below its stub Directory.Build.props / .targets).</summary>
+    public string CreateFolder(string folder) => Directory.CreateDirectory(Path.Combine(_work.FullName, folder)).FullName;
+
+    /// <summary>
+    /// Writes a nuget.config into <paramref name="folder"/>: the local feed and nuget.org as sources, the private package
+    /// folder as the global packages folder (for tools that read nuget.config rather than the NUGET_PACKAGES this fixture
+    /// sets for its children) and the shared cache as fallback.
+    /// </summary>
+    public void WriteNuGetConfig(string folder) =>
+        File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <config>
+                <add key="globalPackagesFolder" value="{PrivatePackages}" />
+              </config>
+              <packageSources>
+                <clear />
+                <add key="test-feed" value="{Feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+              <fallbackPackageFolders>
+                <clear />
+                <add key="shared-cache" value="{SharedPackagesFolder()}" />
+              </fallbackPackageFolders>
+            </configuration>
+            """);
 
     /// <summary>Runs <c>dotnet</c> with <paramref name="args"/>; fails the test when it exits with non-zero.</summary>
     public ProcessResult Run(string workingDirectory, params string[] args) => Run(workingDirectory, args, expectSuccess: true);
@@ -167,12 +181,17 @@ public sealed class PackedPackage : IDisposable
     {
         var testAssembly = typeof(PackedPackage).Assembly;
         var configuration = testAssembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var framework = new FrameworkName(typeof(TrainingResults).Assembly.GetCustomAttribute<TargetFrameworkAttribute>()!.FrameworkName);
         var project = Path.Combine(RepoRoot(), "src", "TorchTrainer");
+#if PACKED_PACKAGE_WITHOUT_RUNTIME_REFERENCE
+        // A test project that builds TorchTrainer (a ProjectReference with ReferenceOutputAssembly=false) without running it.
+        var built = Assert.Single(Directory.GetFiles(Path.Combine(project, "bin", configuration), "TorchTrainer.dll", SearchOption.AllDirectories));
+#else
+        var framework = new FrameworkName(typeof(TrainingResults).Assembly.GetCustomAttribute<TargetFrameworkAttribute>()!.FrameworkName);
         var built = Path.Combine(project, "bin", configuration, $"net{framework.Version.Major}.{framework.Version.Minor}", "TorchTrainer.dll");
         Assert.True(
             File.Exists(built) && File.ReadAllBytes(built).AsSpan().SequenceEqual(File.ReadAllBytes(typeof(TrainingResults).Assembly.Location)),
             $"{built} is not the TorchTrainer.dll these tests run against; build the solution before running this test.");
+#endif
 
         // --no-build: packs exactly what this test run built (building TorchTrainer builds its analyzers, which the
         // package carries); --no-restore and a private nuspec folder leave the repository's obj/ alone.
