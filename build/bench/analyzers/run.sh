@@ -8,6 +8,9 @@
 #   migrated the same, every legacy line written the modern way (what the project costs once migrated)
 #   without  the same files against look-alike types in another namespace, no TorchTrainer reference, but the
 #            TorchTrainer analyzer assemblies loaded anyway: what they cost a project that does not use TorchTrainer
+#   report-only  the control: the files of "with", the package without its analyzers, and ReportOnly/ (a do-nothing
+#            analyzer reporting a plain BENCH0001 where TRN0001/TRN0002 report): what reporting that many
+#            diagnostics costs an analyzer by itself, the floor under the TorchTrainer analyzers' time in "with"
 # and prints, per project, the median Csc task time, the total analyzer time, the TorchTrainer analyzers' time and
 # their share (goal <= 1% of the Csc task), and the number of TRN diagnostics (FILES/2 with, 0 in the others).
 # ReportAnalyzer times are sums of analyzer callback times (over threads): use them as shares, not as wall time.
@@ -68,9 +71,16 @@ echo "== generating"
 bench generate "$work/with" --files "$files" --lines "$lines" --torchtrainer "$version"
 bench generate "$work/migrated" --files "$files" --lines "$lines" --torchtrainer "$version" --no-legacy
 bench generate "$work/without" --files "$files" --lines "$lines" --torchtrainer none --analyzers "$work/analyzers"
+bench generate "$work/report-only" --files "$files" --lines "$lines" --torchtrainer "$version" --report-only "$work/report-only-analyzer"
 
 export NUGET_PACKAGES="$work/packages"
-for p in with migrated without; do dotnet restore "$work/$p/Bench.csproj" -nologo -v:q; done
+for p in with migrated without report-only; do dotnet restore "$work/$p/Bench.csproj" -nologo -v:q; done
+
+# The control analyzer, built in the work folder (outside this repository's Directory.*.props).
+mkdir -p "$work/report-only-src"
+cp "$here/ReportOnly/"*.cs "$here/ReportOnly/"*.csproj "$work/report-only-src/"
+dotnet build "$work/report-only-src/Bench.ReportOnly.csproj" -c Release -o "$work/report-only-analyzer" \
+  --disable-build-servers -nologo -v:q -clp:ErrorsOnly
 
 mkdir -p "$work/logs"
 build() { # project run
@@ -81,17 +91,17 @@ build() { # project run
 }
 
 echo "== building (1 warm-up + $runs runs each, alternating)"
-for p in with migrated without; do build "$p" warmup; done
+for p in with migrated without report-only; do build "$p" warmup; done
 logs=()
 for ((r = 1; r <= runs; r++)); do
-  for p in with migrated without; do build "$p" "$r"; logs+=("$p=$work/logs/$p-$r.log"); done
+  for p in with migrated without report-only; do build "$p" "$r"; logs+=("$p=$work/logs/$p-$r.log"); done
 done
 
 echo "== results ($files files x $lines lines; medians of $runs runs)"
 bench report "${logs[@]}"
 
 # The TorchTrainer rows of the ReportAnalyzer table: "   0.074   10   TorchTrainer.Analyzers, Version=..." and one per analyzer.
-for p in with migrated without; do
+for p in with migrated without report-only; do
   echo "== ReportAnalyzer rows, $p, run 1"
-  grep -E 'Total analyzer execution time|^[[:space:]]+<?[0-9.]+[[:space:]]+<?[0-9]+[[:space:]]+TorchTrainer\.Analyzers' "$work/logs/$p-1.log" | sed -E 's/^[[:space:]]+/   /'
+  grep -E 'Total analyzer execution time|^[[:space:]]+<?[0-9.]+[[:space:]]+<?[0-9]+[[:space:]]+(TorchTrainer\.Analyzers|Bench\.ReportOnly)' "$work/logs/$p-1.log" | sed -E 's/^[[:space:]]+/   /'
 done
