@@ -110,70 +110,17 @@ public sealed class ToolPackageTests : IDisposable
         return package;
     }
 
-    private ProcessResult Run(string workingDirectory, params string[] args) => Run(workingDirectory, Dotnet(), args, expectSuccess: true);
+    private ProcessResult Run(string workingDirectory, params string[] args) => Run(workingDirectory, ChildProcess.Dotnet(), args, expectSuccess: true);
 
     private ProcessResult Run(string workingDirectory, string fileName, string[] args, bool expectSuccess = true)
     {
-        var start = new ProcessStartInfo(fileName)
+        var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_work.FullName, "packages") };
+        if (fileName != ChildProcess.Dotnet() && Path.GetDirectoryName(ChildProcess.Dotnet()) is { Length: > 0 } dotnetRoot && Path.IsPathRooted(dotnetRoot))
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
+            environment["DOTNET_ROOT"] = dotnetRoot; // the tool's apphost finds this runtime
         }
 
-        if (args[0] is "pack")
-        {
-            start.ArgumentList.Add("--disable-build-servers"); // leave no compiler or MSBuild server running
-            start.ArgumentList.Add("-nologo");
-        }
-
-        // A clean environment for the child: no MSBuild state of the test run.
-        foreach (var name in new[] { "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["NUGET_PACKAGES"] = Path.Combine(_work.FullName, "packages");
-        if (fileName != Dotnet() && Path.GetDirectoryName(Dotnet()) is { Length: > 0 } dotnetRoot && Path.IsPathRooted(dotnetRoot))
-        {
-            start.Environment["DOTNET_ROOT"] = dotnetRoot; // the tool's apphost finds this runtime
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(ProcessLimit))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{fileName} {string.Join(' ', args)} did not finish within {ProcessLimit}.");
-        }
-
-        var result = new ProcessResult($"{Path.GetFileName(fileName)} {string.Join(' ', args)}", process.ExitCode, stdout.Result, stderr.Result);
-        if (expectSuccess && result.ExitCode != 0)
-        {
-            Assert.Fail($"This step failed:{Environment.NewLine}{result}");
-        }
-
-        return result;
-    }
-
-    private static string Dotnet()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
-        {
-            return host;
-        }
-
-        return Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+        return ChildProcess.Run(fileName, workingDirectory, args, environment, ProcessLimit, expectSuccess);
     }
 
     internal static string RepoRoot()
@@ -187,10 +134,5 @@ public sealed class ToolPackageTests : IDisposable
         }
 
         throw new InvalidOperationException($"No Trainer.Analyzers.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private sealed record ProcessResult(string Command, int ExitCode, string StdOut, string StdErr)
-    {
-        public override string ToString() => $"{Command}: exit {ExitCode}{Environment.NewLine}--- stdout{Environment.NewLine}{StdOut}{Environment.NewLine}--- stderr{Environment.NewLine}{StdErr}";
     }
 }

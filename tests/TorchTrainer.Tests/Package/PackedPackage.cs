@@ -126,56 +126,8 @@ public sealed class PackedPackage : IDisposable
     public ProcessResult Run(string workingDirectory, params string[] args) => Run(workingDirectory, args, expectSuccess: true);
 
     /// <summary>Runs <c>dotnet</c> with <paramref name="args"/> in a clean environment with the private package folder.</summary>
-    public ProcessResult Run(string workingDirectory, string[] args, bool expectSuccess)
-    {
-        var start = new ProcessStartInfo(Dotnet())
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        if (args[0] is "build" or "pack")
-        {
-            start.ArgumentList.Add("--disable-build-servers"); // leave no compiler or MSBuild server running
-            start.ArgumentList.Add("-nologo");
-        }
-
-        // A clean environment for the child: no strict mode leaking in, no MSBuild state of the test run.
-        foreach (var name in new[] { "TORCHTRAINER_STRICT_LEGACY_API", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["NUGET_PACKAGES"] = PrivatePackages;
-
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(ProcessLimit))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', args)} did not finish within {ProcessLimit}.");
-        }
-
-        var result = new ProcessResult(string.Join(' ', args), process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
-        if (expectSuccess && result.ExitCode != 0)
-        {
-            Assert.Fail($"This step failed:{Environment.NewLine}{result}");
-        }
-
-        return result;
-    }
+    public ProcessResult Run(string workingDirectory, string[] args, bool expectSuccess) =>
+        ChildProcess.Run(ChildProcess.Dotnet(), workingDirectory, args, new Dictionary<string, string> { ["NUGET_PACKAGES"] = PrivatePackages }, ProcessLimit, expectSuccess);
 
     private string Pack()
     {
@@ -198,16 +150,6 @@ public sealed class PackedPackage : IDisposable
         Run(project, "pack", "-c", configuration, "--no-build", "--no-restore", $"-p:Version={Version}",
             $"-p:NuspecOutputPath={Path.Combine(_work.FullName, "nuspec")}{Path.DirectorySeparatorChar}", "-o", Feed);
         return Assert.Single(Directory.GetFiles(Feed, $"TorchTrainer.{Version}.nupkg"));
-    }
-
-    private static string Dotnet()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
-        {
-            return host;
-        }
-
-        return Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
     }
 
     internal static string RepoRoot()
@@ -243,18 +185,5 @@ public sealed class PackedPackage : IDisposable
         catch (UnauthorizedAccessException)
         {
         }
-    }
-}
-
-/// <summary>What one <c>dotnet</c> command did.</summary>
-public sealed record ProcessResult(string Command, int ExitCode, string StdOut, string StdErr, TimeSpan Elapsed)
-{
-    public override string ToString()
-    {
-        var text = new StringBuilder();
-        text.AppendLine($"dotnet {Command} exited with {ExitCode} after {Elapsed.TotalSeconds:F1} s");
-        text.AppendLine("--- stdout ---").AppendLine(StdOut);
-        text.AppendLine("--- stderr ---").AppendLine(StdErr);
-        return text.ToString();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace TorchTrainer.Tests.Samples;
@@ -21,11 +20,11 @@ public sealed class LegacyTrainingSampleTests : IDisposable
         var run = RunSample(strict: false);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Matches(@"✅ Training finished in \d+\.\ds \(\d+\.\d min\)", run.Stdout);
-        var trainLoss = Number(run.Stdout, @"Train Loss: (\d+\.\d{4})");
-        var valLoss = Number(run.Stdout, @"Val Loss: (\d+\.\d{4})");
-        var perplexity = Number(run.Stdout, @"Perplexity: (\d+\.\d{2})");
-        Assert.Matches(@"Best Epoch: [12]\r?\n", run.Stdout);
+        Assert.Matches(@"✅ Training finished in \d+\.\ds \(\d+\.\d min\)", run.StdOut);
+        var trainLoss = Number(run.StdOut, @"Train Loss: (\d+\.\d{4})");
+        var valLoss = Number(run.StdOut, @"Val Loss: (\d+\.\d{4})");
+        var perplexity = Number(run.StdOut, @"Perplexity: (\d+\.\d{2})");
+        Assert.Matches(@"Best Epoch: [12]\r?\n", run.StdOut);
         Assert.Equal(Math.Exp(valLoss), perplexity, 0.01 * perplexity);
 
         // The printed figures are the run's own: they match results.json, and the loss fell.
@@ -34,8 +33,8 @@ public sealed class LegacyTrainingSampleTests : IDisposable
         Assert.Equal(results.FinalValLoss!.Value, valLoss, 0.0001);
         Assert.True(results.MetricsSummary.TrainLoss[^1] < results.MetricsSummary.TrainLoss[0], "the training loss should fall");
 
-        Assert.Single(Regex.Matches(run.Stderr, "TrainingResults.LossHistory is deprecated"));
-        Assert.Single(Regex.Matches(run.Stderr, "TrainingResults.ValLossHistory is deprecated"));
+        Assert.Single(Regex.Matches(run.StdErr, "TrainingResults.LossHistory is deprecated"));
+        Assert.Single(Regex.Matches(run.StdErr, "TrainingResults.ValLossHistory is deprecated"));
     }
 
     [Fact]
@@ -44,10 +43,10 @@ public sealed class LegacyTrainingSampleTests : IDisposable
         var run = RunSample(strict: true);
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("LegacyApiException", run.Stderr);
-        Assert.Contains("MetricsSummary.TrainLoss", run.Stderr);
-        Assert.Contains("trainer-migrate", run.Stderr);
-        Assert.DoesNotContain("Train Loss:", run.Stdout);
+        Assert.Contains("LegacyApiException", run.StdErr);
+        Assert.Contains("MetricsSummary.TrainLoss", run.StdErr);
+        Assert.Contains("trainer-migrate", run.StdErr);
+        Assert.DoesNotContain("Train Loss:", run.StdOut);
     }
 
     private static double Number(string text, string pattern)
@@ -57,40 +56,10 @@ public sealed class LegacyTrainingSampleTests : IDisposable
         return double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private SampleRun RunSample(bool strict)
+    private ProcessResult RunSample(bool strict)
     {
         var sample = Path.Combine(AppContext.BaseDirectory, "LegacyTraining.dll");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "exec", sample, _output, "2", "6000" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove(StrictLegacyApi.EnvironmentVariable);
-        if (strict)
-        {
-            start.Environment[StrictLegacyApi.EnvironmentVariable] = "1";
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Limit))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"The sample did not finish within {Limit}.");
-        }
-
-        return new SampleRun(process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    private sealed record SampleRun(int ExitCode, string Stdout, string Stderr)
-    {
-        public override string ToString() => $"exit {ExitCode}{Environment.NewLine}{Stdout}{Environment.NewLine}{Stderr}";
+        var environment = strict ? new Dictionary<string, string> { [StrictLegacyApi.EnvironmentVariable] = "1" } : [];
+        return ChildProcess.Run(ChildProcess.Dotnet(), _output, ["exec", sample, _output, "2", "6000"], environment, Limit, expectSuccess: false);
     }
 }
