@@ -455,7 +455,9 @@ public sealed class Trainer
                 ? torch.tensor(new[] { BitConverter.Int32BitsToSingle(lossSumBits) }, device: _device)
                 : torch.zeros(1, dtype: torch.float32, device: _device);
             using var intervalSum = torch.zeros(1, dtype: torch.float32, device: _device);
-            using var firstBadStep = torch.full(1, -1L, dtype: torch.int64, device: _device);
+            // The current log interval's step losses, on the device: read only when a loss turned out
+            // non-finite, to name the step that did it. One copy a step, no host sync.
+            using var intervalLosses = torch.empty(_o.LogIntervalSteps, dtype: torch.float32, device: _device);
             var intervalSteps = 0;
             using var batches = _train.GetEnumerator();
             for (; step < skipSteps; step++)
@@ -472,7 +474,7 @@ public sealed class Trainer
             {
                 if (_ct.IsCancellationRequested)
                 {
-                    Cancel(epoch, step, epochSum, firstBadStep);
+                    Cancel(epoch, step, epochSum, FirstNonFiniteStep(intervalLosses, intervalSteps, step));
                 }
 
                 using (var scope = torch.NewDisposeScope())
@@ -503,14 +505,14 @@ public sealed class Trainer
                     var value = loss.detach().reshape(1);
                     epochSum.add_(value);
                     intervalSum.add_(value);
-                    firstBadStep.masked_fill_(value.isfinite().logical_not_().logical_and_(firstBadStep.lt(0)), step + 1);
+                    intervalLosses.narrow(0, intervalSteps, 1).copy_(value);
                 }
 
                 step++;
                 _globalStep++;
                 if (++intervalSteps == _o.LogIntervalSteps)
                 {
-                    ReportInterval(epoch, step, intervalSum, intervalSteps, lr, firstBadStep);
+                    ReportInterval(epoch, step, intervalSum, intervalSteps, lr, intervalLosses);
                     intervalSteps = 0;
                 }
             }
@@ -523,13 +525,13 @@ public sealed class Trainer
 
             if (intervalSteps > 0)
             {
-                ReportInterval(epoch, step, intervalSum, intervalSteps, lr, firstBadStep);
+                ReportInterval(epoch, step, intervalSum, intervalSteps, lr, intervalLosses);
             }
 
             var sum = epochSum.item<float>(); // the epoch's one read
             if (!float.IsFinite(sum))
             {
-                throw NonFinite(epoch, firstBadStep);
+                throw NonFinite(epoch, step); // every interval was finite: the sum itself overflowed
             }
 
             var row = new Dictionary<string, double>
@@ -542,7 +544,7 @@ public sealed class Trainer
             {
                 var validate = epoch % _o.ValidateEveryEpochs == 0 || epoch == _o.Epochs;
                 var stepsDone = step;
-                valLoss = validate ? Validate(epoch, () => Cancel(epoch, stepsDone, epochSum, firstBadStep)) : null;
+                valLoss = validate ? Validate(epoch, () => Cancel(epoch, stepsDone, epochSum, new Lazy<int>(stepsDone))) : null;
                 row[StandardColumns.ValLoss] = valLoss ?? double.NaN;
                 row[StandardColumns.ValPerplexity] = valLoss is { } v ? Math.Exp(v) : double.NaN;
             }
@@ -582,14 +584,14 @@ public sealed class Trainer
 
         private void ClipGradients(double maxNorm) => GradientClipping.ClipByGlobalNorm(_parameters, maxNorm);
 
-        private void ReportInterval(int epoch, int step, Tensor intervalSum, int steps, double lr, Tensor firstBadStep)
+        private void ReportInterval(int epoch, int step, Tensor intervalSum, int steps, double lr, Tensor intervalLosses)
         {
             using var scope = torch.NewDisposeScope(); // zero_() hands back a new tensor handle
             var sum = intervalSum.item<float>(); // one read per log interval
             intervalSum.zero_();
             if (!float.IsFinite(sum))
             {
-                throw NonFinite(epoch, firstBadStep);
+                throw NonFinite(epoch, FirstNonFiniteStep(intervalLosses, steps, step).Value);
             }
 
             _sinks!.OnStep(new StepProgress(epoch, step, _stepsPerEpoch, _globalStep, (double)sum / steps, lr));
@@ -726,19 +728,36 @@ public sealed class Trainer
             ]);
         }
 
-        private NonFiniteLossException NonFinite(int epoch, Tensor firstBadStep)
+        /// <summary>
+        /// The 1-based step of the first non-finite loss among the <paramref name="count"/> steps of the current
+        /// interval, which ended at <paramref name="lastStep"/>; <paramref name="lastStep"/> when each loss was finite.
+        /// Lazy: it reads the device only when a run actually fails.
+        /// </summary>
+        private static Lazy<int> FirstNonFiniteStep(Tensor intervalLosses, int count, int lastStep) => new(() =>
         {
-            var step = (int)firstBadStep.item<long>();
+            if (count == 0)
+            {
+                return lastStep;
+            }
+
+            using var scope = torch.NewDisposeScope();
+            var losses = intervalLosses.narrow(0, 0, count).cpu().data<float>().ToArray();
+            var first = Array.FindIndex(losses, loss => !float.IsFinite(loss));
+            return first < 0 ? lastStep : lastStep - count + 1 + first;
+        });
+
+        private NonFiniteLossException NonFinite(int epoch, int step)
+        {
             var partial = Finish();
             return new NonFiniteLossException(epoch, step, partial, _lastCheckpoint);
         }
 
-        private void Cancel(int epoch, int step, Tensor epochSum, Tensor firstBadStep)
+        private void Cancel(int epoch, int step, Tensor epochSum, Lazy<int> firstNonFiniteStep)
         {
             var sum = epochSum.item<float>();
             if (!float.IsFinite(sum))
             {
-                throw NonFinite(epoch, firstBadStep);
+                throw NonFinite(epoch, firstNonFiniteStep.Value);
             }
 
             if (_store is not null)
