@@ -31,16 +31,7 @@ internal static class ResultsJsonWriter
 
             json.WriteStartObject(ResultKeys.MetricsSummary);
             json.WritePropertyName(ResultsSchema.Columns);
-            json.WriteRawValue(Compact(scratch, w =>
-            {
-                w.WriteStartArray();
-                foreach (var name in metrics.ColumnNames)
-                {
-                    w.WriteStringValue(name);
-                }
-
-                w.WriteEndArray();
-            }), skipInputValidation: true);
+            json.WriteRawValue(StringArray(scratch, metrics.ColumnNames), skipInputValidation: true);
 
             json.WriteStartArray(ResultsSchema.Rows);
             var newLine = Encoding.UTF8.GetBytes(Environment.NewLine + RowIndent);
@@ -87,16 +78,7 @@ internal static class ResultsJsonWriter
             json.WritePropertyName(ResultKeys.ValLossHistory);
             json.WriteRawValue(NumberArray(scratch, metrics.ValLoss), skipInputValidation: true);
             json.WritePropertyName(ResultsSchema.DeprecatedKeys);
-            json.WriteRawValue(Compact(scratch, w =>
-            {
-                w.WriteStartArray();
-                foreach (var key in ResultKeys.Deprecated)
-                {
-                    w.WriteStringValue(key);
-                }
-
-                w.WriteEndArray();
-            }), skipInputValidation: true);
+            json.WriteRawValue(StringArray(scratch, ResultKeys.Deprecated), skipInputValidation: true);
 
             json.WriteEndObject();
         }
@@ -123,6 +105,18 @@ internal static class ResultsJsonWriter
                 break;
         }
     }
+
+    private static byte[] StringArray(ArrayBufferWriter<byte> scratch, IReadOnlyList<string> values) =>
+        Compact(scratch, w =>
+        {
+            w.WriteStartArray();
+            foreach (var value in values)
+            {
+                w.WriteStringValue(value);
+            }
+
+            w.WriteEndArray();
+        });
 
     private static byte[] NumberArray(ArrayBufferWriter<byte> scratch, IReadOnlyList<double> values) =>
         Compact(scratch, w =>
