@@ -6,7 +6,7 @@ namespace TorchTrainer.Analyzers.Tests;
 /// <summary>Every rule has its page, its help link points at it, and it is in the release tracking files.</summary>
 public class DocumentationTests
 {
-    private static readonly string AnalyzerProject = Path.Combine(FindRepositoryRoot(), "src", "TorchTrainer.Analyzers");
+    private static readonly string AnalyzerProject = Path.Combine(Repository.Root, "src", "TorchTrainer.Analyzers");
 
     public static TheoryData<string> DescriptorIds()
     {
@@ -71,17 +71,4 @@ public class DocumentationTests
         typeof(Descriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!);
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Trainer.Analyzers.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Trainer.Analyzers.sln not found above " + AppContext.BaseDirectory);
-    }
 }

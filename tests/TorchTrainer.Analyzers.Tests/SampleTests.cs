@@ -17,7 +17,7 @@ namespace TorchTrainer.Analyzers.Tests;
 /// </summary>
 public class SampleTests
 {
-    private static readonly string SampleFolder = Path.Combine(RepositoryRoot(), "src", "Samples", "LegacyTraining");
+    private static readonly string SampleFolder = Path.Combine(Repository.Root, "src", "Samples", "LegacyTraining");
 
     // Only what Program.cs needs to bind `trainer.Train(...)` to the stub's TrainingResults; every other missing
     // member (TorchSharp, TrainerOptions, ...) is an ignored compiler error.
@@ -76,7 +76,7 @@ public class SampleTests
             sample.AnalyzerProjectReferences());
 
         // The analyzer tests load the analyzers as code; they must not run them on themselves.
-        var tests = Evaluate(Path.Combine(RepositoryRoot(), "tests", "TorchTrainer.Analyzers.Tests", "TorchTrainer.Analyzers.Tests.csproj"));
+        var tests = Evaluate(Path.Combine(Repository.Root, "tests", "TorchTrainer.Analyzers.Tests", "TorchTrainer.Analyzers.Tests.csproj"));
         Assert.Empty(tests.AnalyzerProjectReferences());
     }
 
@@ -127,18 +127,5 @@ public class SampleTests
                 .Select(i => Path.GetFileName(i.GetProperty("Identity").GetString()!))
                 .Order(StringComparer.Ordinal)
                 .ToArray();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Trainer.Analyzers.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Trainer.Analyzers.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -86,7 +86,7 @@ public sealed class ToolPackageTests : IDisposable
     private string Pack(string feed)
     {
         var configuration = typeof(ToolPackageTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var project = Path.Combine(RepoRoot(), "src", "TorchTrainer.Migrate");
+        var project = Path.Combine(Repository.Root, "src", "TorchTrainer.Migrate");
         var built = Path.Combine(project, "bin", configuration, "net10.0", "TorchTrainer.Migrate.dll");
         var tested = typeof(MigrateCommand).Assembly.Location;
         Assert.True(
@@ -121,18 +121,5 @@ public sealed class ToolPackageTests : IDisposable
         }
 
         return ChildProcess.Run(fileName, workingDirectory, args, environment, ProcessLimit, expectSuccess);
-    }
-
-    internal static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Trainer.Analyzers.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Trainer.Analyzers.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -133,7 +133,7 @@ public sealed class PackedPackage : IDisposable
     {
         var testAssembly = typeof(PackedPackage).Assembly;
         var configuration = testAssembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var project = Path.Combine(RepoRoot(), "src", "TorchTrainer");
+        var project = Path.Combine(Repository.Root, "src", "TorchTrainer");
 #if PACKED_PACKAGE_WITHOUT_RUNTIME_REFERENCE
         // A test project that builds TorchTrainer (a ProjectReference with ReferenceOutputAssembly=false) without running it.
         var built = Assert.Single(Directory.GetFiles(Path.Combine(project, "bin", configuration), "TorchTrainer.dll", SearchOption.AllDirectories));
@@ -150,19 +150,6 @@ public sealed class PackedPackage : IDisposable
         Run(project, "pack", "-c", configuration, "--no-build", "--no-restore", $"-p:Version={Version}",
             $"-p:NuspecOutputPath={Path.Combine(_work.FullName, "nuspec")}{Path.DirectorySeparatorChar}", "-o", Feed);
         return Assert.Single(Directory.GetFiles(Feed, $"TorchTrainer.{Version}.nupkg"));
-    }
-
-    internal static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Trainer.Analyzers.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Trainer.Analyzers.sln above {AppContext.BaseDirectory}.");
     }
 
     private static string SharedPackagesFolder() =>
