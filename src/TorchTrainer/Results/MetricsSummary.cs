@@ -12,7 +12,7 @@ public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
 {
     private readonly string[] _columnNames;
     private readonly double[][] _columns;          // column-major: _columns[c][row]
-    private readonly ColumnView[] _views;          // one cached view per column, so reads copy nothing
+    private readonly MetricColumn[] _views;          // one cached view per column, so reads copy nothing
     private readonly Dictionary<string, int> _index;
     private readonly EpochMetrics[] _rows;
 
@@ -23,7 +23,7 @@ public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
     {
         _columnNames = columnNames;
         _columns = columns;
-        _views = columns.Select(c => new ColumnView(c)).ToArray();
+        _views = columns.Select(c => new MetricColumn(c)).ToArray();
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var c = 0; c < columnNames.Length; c++)
         {
@@ -122,7 +122,7 @@ public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
             return true;
         }
 
-        values = ColumnView.Empty;
+        values = MetricColumn.Empty;
         return false;
     }
 
@@ -154,7 +154,7 @@ public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
     /// <summary>The raw column storage, for serializers in this assembly. Never hand it out.</summary>
     internal double[] RawColumn(int column) => _columns[column];
 
-    private IReadOnlyList<double> ColumnOrEmpty(string column) => TryGetColumn(column, out var values) ? values : ColumnView.Empty;
+    private IReadOnlyList<double> ColumnOrEmpty(string column) => TryGetColumn(column, out var values) ? values : MetricColumn.Empty;
 
     private KeyNotFoundException UnknownColumn(string column)
     {
