@@ -1,6 +1,7 @@
 namespace TorchTrainer;
 
 /// <summary>One row of a <see cref="MetricsSummary"/>: the metrics of one epoch.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(EpochMetricsJsonConverter))]
 public sealed class EpochMetrics
 {
     private readonly MetricsSummary _table;

@@ -19,6 +19,7 @@ namespace TorchTrainer;
 /// instead of enumerating (v3 code calls <c>LossHistory.Last()</c> in loops).
 /// </remarks>
 [DebuggerDisplay("Count = {Count}")]
+[System.Text.Json.Serialization.JsonConverter(typeof(MetricColumnJsonConverter))]
 public sealed class MetricColumn : IReadOnlyList<double>, IList<double>
 {
     private readonly double[] _values;

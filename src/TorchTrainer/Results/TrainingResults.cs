@@ -7,6 +7,7 @@ namespace TorchTrainer;
 /// The outcome of a training run: the per-epoch <see cref="MetricsSummary"/> and the figures
 /// derived from it. Holds plain numbers only, never tensors, so it outlives the model.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(TrainingResultsJsonConverter))]
 public sealed partial class TrainingResults
 {
     /// <summary>

@@ -54,6 +54,18 @@ internal static class ResultsJsonReader
         }
     }
 
+    /// <summary>Reads a results object that a JSON serializer has already parsed (the <c>[JsonConverter]</c> path).</summary>
+    public static TrainingResults Read(JsonElement root) => new Reader(null).ReadRoot(root);
+
+    /// <summary>Reads a <c>metrics_summary</c> object (<c>columns</c> and <c>rows</c>).</summary>
+    public static MetricsSummary ReadMetricsSummary(JsonElement element) => new Reader(null).ReadTable(element, "$");
+
+    /// <summary>Reads one epoch written as an object of column → value.</summary>
+    public static MetricsSummary ReadRow(JsonElement element) => new Reader(null).ReadRowObject(element, "$");
+
+    /// <summary>Reads a column written as an array of numbers (null = NaN, "Infinity", "-Infinity").</summary>
+    public static double[] ReadColumn(JsonElement element) => new Reader(null).ReadNumberList(element, "$");
+
     private static ResultsFormatException Error(string what, string? jsonPath, string? filePath, Exception? inner = null)
     {
         var source = filePath is null ? "Cannot read results JSON" : $"Cannot read results file '{filePath}'";
@@ -129,8 +141,13 @@ internal static class ResultsJsonReader
 
         private TrainingResults ReadSchema4(Dictionary<string, JsonElement> top)
         {
-            const string at = "$." + ResultKeys.MetricsSummary;
-            var summary = Properties(Required(top, ResultKeys.MetricsSummary, "$"), at, "'metrics_summary' is an object with 'columns' and 'rows'");
+            var metrics = ReadTable(Required(top, ResultKeys.MetricsSummary, "$"), "$." + ResultKeys.MetricsSummary);
+            return new TrainingResults(metrics, ReadTrainingTime(top), ReadCheckpoint(top));
+        }
+
+        public MetricsSummary ReadTable(JsonElement element, string at)
+        {
+            var summary = Properties(element, at, "'metrics_summary' is an object with 'columns' and 'rows'");
             var names = ReadColumnNames(Required(summary, ResultsSchema.Columns, at), $"{at}.{ResultsSchema.Columns}");
             var rows = Required(summary, ResultsSchema.Rows, at);
             var rowsAt = $"{at}.{ResultsSchema.Rows}";
@@ -171,8 +188,24 @@ internal static class ResultsJsonReader
                 r++;
             }
 
-            var metrics = new MetricsSummary(names, columns, rowCount);
-            return new TrainingResults(metrics, ReadTrainingTime(top), ReadCheckpoint(top));
+            return new MetricsSummary(names, columns, rowCount);
+        }
+
+        public MetricsSummary ReadRowObject(JsonElement element, string at)
+        {
+            var cells = Properties(element, at, "an epoch is an object of column name and value, such as {\"epoch\": 1, \"train/loss\": 2.91}");
+            var row = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (name, cell) in cells)
+            {
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    throw Error("a column name is empty; name every column", at);
+                }
+
+                row[name] = ReadNumber(cell, $"{at}['{name}']", $"column '{name}'");
+            }
+
+            return MetricsSummary.FromRows([row]);
         }
 
         private TrainingResults ReadV3(Dictionary<string, JsonElement> top)
@@ -244,7 +277,7 @@ internal static class ResultsJsonReader
             return names;
         }
 
-        private double[] ReadNumberList(JsonElement element, string at)
+        public double[] ReadNumberList(JsonElement element, string at)
         {
             if (element.ValueKind != JsonValueKind.Array)
             {
