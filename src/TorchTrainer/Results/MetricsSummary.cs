@@ -133,6 +133,9 @@ public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
     /// <summary>Validation loss per epoch (column <c>val/loss</c>, NaN where an epoch was not validated); empty without validation data.</summary>
     public IReadOnlyList<double> ValLoss => ColumnOrEmpty(StandardColumns.ValLoss);
 
+    /// <summary>The final-metrics block of this table (Train Loss, Val Loss, Perplexity, Best Epoch), as <see cref="TrainingResults.ToString"/> prints it.</summary>
+    public override string ToString() => FinalMetricsText.Format(new TrainingResults(this, TimeSpan.Zero, null));
+
     /// <inheritdoc />
     public IEnumerator<EpochMetrics> GetEnumerator() => ((IEnumerable<EpochMetrics>)_rows).GetEnumerator();
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace TorchTrainer;
@@ -89,10 +90,17 @@ public sealed partial class TrainingResults
     /// <summary>Path of the best checkpoint, when the run wrote checkpoints.</summary>
     public string? BestCheckpointPath { get; }
 
+    /// <summary>The final-metrics block (Train Loss, Val Loss, Perplexity, Best Epoch), as a v4 report prints it.</summary>
+    public override string ToString() => FinalMetricsText.Format(this);
+
     // ---- legacy API (v3.x): the runtime shim, until v5.0 ----
+    // [DebuggerBrowsable(Never)]: displaying results is not a legacy use. Debuggers and the .NET Interactive
+    // notebook formatter skip such members, so a display neither uses up the once-per-process warning that a
+    // later real use should print nor, in strict mode, renders each LegacyApiException as an object tree.
 
     /// <summary>Deprecated: use <c>MetricsSummary.TrainLoss</c>, or <c>FinalLoss</c> for the last value.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
     public IReadOnlyList<double> LossHistory
     {
         get
@@ -104,6 +112,7 @@ public sealed partial class TrainingResults
 
     /// <summary>Deprecated: use <c>MetricsSummary.ValLoss</c>, or <c>FinalValLoss</c> for the last validated value.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
     public IReadOnlyList<double> ValLossHistory
     {
         get
