@@ -47,6 +47,11 @@ internal static class ResultsJsonReader
                 : "an unknown position";
             throw Error($"the text is not valid JSON at {where} (is the file truncated or corrupted?): {WithoutPosition(ex.Message)}", null, filePath, ex);
         }
+        catch (ArgumentException ex)
+        {
+            // Parse transcodes the string to UTF-8 first, which an unpaired surrogate character cannot survive.
+            throw Error("the text holds a lone UTF-16 surrogate character (half of a pair), so it is not valid Unicode text", null, filePath, ex);
+        }
 
         using (document)
         {
@@ -260,12 +265,12 @@ internal static class ResultsJsonReader
             var i = 0;
             foreach (var name in element.EnumerateArray())
             {
-                if (name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
+                var text = name.ValueKind == JsonValueKind.String ? Text(name, $"{at}[{i}]") : null;
+                if (string.IsNullOrWhiteSpace(text))
                 {
                     throw Error($"a column name must be a non-empty string, but this one is {Describe(name)}", $"{at}[{i}]");
                 }
 
-                var text = name.GetString()!;
                 if (!seen.TryAdd(text, i))
                 {
                     throw Error($"the column '{text}' appears twice (at {seen[text]} and {i}); every column name must be unique", $"{at}[{i}]");
@@ -307,7 +312,7 @@ internal static class ResultsJsonReader
                 case JsonValueKind.Number:
                     throw Error($"the number {Shorten(cell.GetRawText())} in {where} is outside the range of a double", at);
                 case JsonValueKind.String:
-                    switch (cell.GetString())
+                    switch (Text(cell, at))
                     {
                         case ResultsSchema.PositiveInfinity: return double.PositiveInfinity;
                         case ResultsSchema.NegativeInfinity: return double.NegativeInfinity;
@@ -346,7 +351,7 @@ internal static class ResultsJsonReader
             }
 
             return element.ValueKind == JsonValueKind.String
-                ? element.GetString()
+                ? Text(element, "$." + ResultKeys.BestCheckpoint)
                 : throw Error($"'best_checkpoint' must be a path string or null, but it is {Describe(element)}", "$." + ResultKeys.BestCheckpoint);
         }
 
@@ -361,13 +366,38 @@ internal static class ResultsJsonReader
             var properties = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var property in element.EnumerateObject())
             {
-                if (!properties.TryAdd(property.Name, property.Value))
+                string name;
+                try
                 {
-                    throw Error($"the key '{property.Name}' appears twice", at);
+                    name = property.Name;
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw Error($"a key is not valid text: {InvalidText}", at, ex);
+                }
+
+                if (!properties.TryAdd(name, property.Value))
+                {
+                    throw Error($"the key '{name}' appears twice", at);
                 }
             }
 
             return properties;
+        }
+
+        private const string InvalidText = "it holds a lone UTF-16 surrogate escape (such as \\ud800 without its pair), which no string can represent";
+
+        /// <summary>A JSON string's text; an escaped lone surrogate, which .NET strings cannot hold, is a format error here.</summary>
+        private string Text(JsonElement element, string at)
+        {
+            try
+            {
+                return element.GetString()!;
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw Error($"the string {Shorten(element.GetRawText())} is not valid text: {InvalidText}", at, ex);
+            }
         }
 
         private JsonElement Required(Dictionary<string, JsonElement> properties, string key, string at) =>
@@ -375,7 +405,7 @@ internal static class ResultsJsonReader
                 ? value
                 : throw Error($"the required key '{key}' is missing", at);
 
-        private ResultsFormatException Error(string what, string at) => ResultsJsonReader.Error(what, at, filePath);
+        private ResultsFormatException Error(string what, string at, Exception? inner = null) => ResultsJsonReader.Error(what, at, filePath, inner);
 
         private static string Raw(JsonElement e) => Shorten(e.GetRawText());
 
