@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Runtime.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace TorchTrainer;
@@ -94,13 +95,15 @@ public sealed partial class TrainingResults
     public override string ToString() => FinalMetricsText.Format(this);
 
     // ---- legacy API (v3.x): the runtime shim, until v5.0 ----
-    // [DebuggerBrowsable(Never)]: displaying results is not a legacy use. Debuggers and the .NET Interactive
-    // notebook formatter skip such members, so a display neither uses up the once-per-process warning that a
-    // later real use should print nor, in strict mode, renders each LegacyApiException as an object tree.
+    // Displaying or dumping results is not a legacy use. Debuggers and the .NET Interactive notebook formatter skip
+    // [DebuggerBrowsable(Never)] members, Newtonsoft.Json and DataContract serializers skip [IgnoreDataMember] ones
+    // (System.Text.Json uses the results' [JsonConverter]), so such a tool neither uses up the once-per-process
+    // warning that a later real use should print nor, in strict mode, renders each LegacyApiException as an object tree.
 
     /// <summary>Deprecated: use <c>MetricsSummary.TrainLoss</c>, or <c>FinalLoss</c> for the last value.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    [IgnoreDataMember]
     public IReadOnlyList<double> LossHistory
     {
         get
@@ -113,6 +116,7 @@ public sealed partial class TrainingResults
     /// <summary>Deprecated: use <c>MetricsSummary.ValLoss</c>, or <c>FinalValLoss</c> for the last validated value.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    [IgnoreDataMember]
     public IReadOnlyList<double> ValLossHistory
     {
         get

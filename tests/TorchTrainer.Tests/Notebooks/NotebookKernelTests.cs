@@ -36,6 +36,15 @@ public sealed class NotebookKernelTests : IDisposable
         Assert.Contains(display.Displayed, html => html.Contains("Train Loss: 2.5000") && html.Contains("Best Epoch: 2"));
         Assert.Contains(display.Displayed, html => html.Contains("MetricsSummary"));
 
+        // Newtonsoft.Json (the kernel's own copy) reflects over public properties too.
+        var newtonsoft = Assert.Single(Directory.GetFiles(_tools.FullName, "Newtonsoft.Json.dll", SearchOption.AllDirectories));
+        var dump = Expect(kernel, kernel.Run($$"""
+            #r "{{newtonsoft}}"
+            Console.WriteLine(Newtonsoft.Json.JsonConvert.SerializeObject(results).Contains("LossHistory"));
+            """));
+        Assert.Equal("False", dump.StdOut.ToString().Trim());
+        Assert.Equal("", dump.StdErr.ToString());
+
         var legacyUse = Expect(kernel, kernel.Run("Console.WriteLine(results.LossHistory[^1]);"));
         Assert.Equal("2.5", legacyUse.StdOut.ToString().Trim());
         Assert.Contains("TrainingResults.LossHistory is deprecated", legacyUse.StdErr.ToString());
@@ -45,6 +54,7 @@ public sealed class NotebookKernelTests : IDisposable
         Assert.All(strictDisplay.Displayed, html => Assert.DoesNotContain("LegacyApiException", html));
         Assert.All(strictDisplay.Displayed, html => Assert.True(html.Length < 20_000, $"a {html.Length}-character display"));
         Assert.Equal("", strictDisplay.StdErr.ToString());
+        Assert.Null(kernel.Run("Newtonsoft.Json.JsonConvert.SerializeObject(results)").Failure);
 
         var strictUse = kernel.Run("Console.WriteLine(results.ValLossHistory[^1]);");
         Assert.NotNull(strictUse.Failure);
