@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace TorchTrainer;
 
@@ -19,7 +20,7 @@ namespace TorchTrainer;
 /// instead of enumerating (v3 code calls <c>LossHistory.Last()</c> in loops).
 /// </remarks>
 [DebuggerDisplay("Count = {Count}")]
-[System.Text.Json.Serialization.JsonConverter(typeof(MetricColumnJsonConverter))]
+[JsonConverter(typeof(MetricColumnJsonConverter))]
 public sealed class MetricColumn : IReadOnlyList<double>, IList<double>
 {
     private readonly double[] _values;

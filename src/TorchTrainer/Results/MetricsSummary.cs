@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text.Json.Serialization;
 
 namespace TorchTrainer;
 
@@ -8,7 +9,7 @@ namespace TorchTrainer;
 /// metrics the caller logged, in the order they first appeared. A value that was not measured in
 /// an epoch (for example val/loss in an epoch without validation) is NaN.
 /// </summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(MetricsSummaryJsonConverter))]
+[JsonConverter(typeof(MetricsSummaryJsonConverter))]
 public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
 {
     private readonly string[] _columnNames;

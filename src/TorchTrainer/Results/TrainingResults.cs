@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.Serialization;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace TorchTrainer;
@@ -9,7 +10,7 @@ namespace TorchTrainer;
 /// The outcome of a training run: the per-epoch <see cref="MetricsSummary"/> and the figures
 /// derived from it. Holds plain numbers only, never tensors, so it outlives the model.
 /// </summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(TrainingResultsJsonConverter))]
+[JsonConverter(typeof(TrainingResultsJsonConverter))]
 public sealed partial class TrainingResults
 {
     /// <summary>
