@@ -385,9 +385,9 @@ internal static class ResultsJsonReader
             return properties;
         }
 
-        private const string InvalidText = "it holds a lone UTF-16 surrogate escape (such as \\ud800 without its pair), which no string can represent";
+        private const string InvalidText = "it holds a lone UTF-16 surrogate escape (such as \\ud800 without its pair), which is not valid Unicode";
 
-        /// <summary>A JSON string's text; an escaped lone surrogate, which .NET strings cannot hold, is a format error here.</summary>
+        /// <summary>A JSON string's text; an escaped lone surrogate, which System.Text.Json refuses to decode (InvalidOperationException), is a format error here.</summary>
         private string Text(JsonElement element, string at)
         {
             try
