@@ -17,16 +17,41 @@ internal static class TorchNativeLoadDiagnosis
     private const string VersionTheBuildFixes = "GLIBCXX_3.4.32";
 
     /// <summary>Explains a load failure in this process: which library the runtime tried, which libstdc++ it runs with, and what the loader says.</summary>
-    internal static string Explain(Exception torchSharpError)
+    internal static string Explain(Exception torchSharpError) => Explain(NativeLibraryFolders(), torchSharpError);
+
+    /// <summary>Explains a load failure given the folders the runtime searches for native libraries.</summary>
+    internal static string Explain(IReadOnlyList<string> folders, Exception torchSharpError)
     {
+        if (!folders.Any(folder => BackendLibraries.Any(file => File.Exists(Path.Combine(folder, file)))))
+        {
+            return NoBackend(folders, torchSharpError);
+        }
+
         if (!OperatingSystem.IsLinux())
         {
             return $"TorchSharp cannot load its native library. TorchSharp says: {FirstLine(torchSharpError.Message)}";
         }
-        IReadOnlyList<string> folders = NativeLibraryFolders();
         string? library = folders.Select(folder => Path.Combine(folder, LibraryFileName)).FirstOrDefault(File.Exists);
         string? loaderError = library is null ? null : LoaderErrorFor(library);
         return Describe(library, folders, FindLibStdCxx(), loaderError, torchSharpError);
+    }
+
+    // libtorch's CPU library, which every backend package (TorchSharp-cpu, TorchSharp-cuda-*, libtorch-*) ships, per OS.
+    private static readonly string[] BackendLibraries = ["libtorch_cpu.so", "torch_cpu.dll", "libtorch_cpu.dylib"];
+
+    /// <summary>
+    /// What to do when no backend is referenced: the same words as the build warning TTN0003 of the package's
+    /// buildTransitive/TorchTrainer.targets (TorchTrainer depends on TorchSharp only; the application picks the backend).
+    /// </summary>
+    private static string NoBackend(IReadOnlyList<string> searchedFolders, Exception torchSharpError)
+    {
+        var text = new StringBuilder("TorchSharp cannot load its native library: the application references no TorchSharp backend, ")
+            .Append($"so libtorch is in none of its native library folders ({string.Join(", ", searchedFolders)}). ")
+            .Append("TorchTrainer depends on TorchSharp (managed code only) and the application references exactly one backend package: ")
+            .Append("for the CPU run 'dotnet add package TorchSharp-cpu' in the application's project folder; ")
+            .Append("for NVIDIA GPUs reference TorchSharp-cuda-linux or TorchSharp-cuda-windows instead, or a libtorch-* package of your choice. ")
+            .Append("Then build and run the application again.");
+        return AppendTorchSharpSaid(text, torchSharpError);
     }
 
     /// <summary>Builds the explanation from the given files: <paramref name="library"/> (null when not found in <paramref name="searchedFolders"/>) and the system's <paramref name="libStdCxx"/>.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace TorchTrainer;
 
 /// <summary>One row of a <see cref="MetricsSummary"/>: the metrics of one epoch.</summary>
+[JsonConverter(typeof(EpochMetricsJsonConverter))]
 public sealed class EpochMetrics
 {
     private readonly MetricsSummary _table;

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text.Json.Serialization;
 
 namespace TorchTrainer;
 
@@ -8,11 +9,12 @@ namespace TorchTrainer;
 /// metrics the caller logged, in the order they first appeared. A value that was not measured in
 /// an epoch (for example val/loss in an epoch without validation) is NaN.
 /// </summary>
+[JsonConverter(typeof(MetricsSummaryJsonConverter))]
 public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
 {
     private readonly string[] _columnNames;
     private readonly double[][] _columns;          // column-major: _columns[c][row]
-    private readonly ColumnView[] _views;          // one cached view per column, so reads copy nothing
+    private readonly MetricColumn[] _views;          // one cached view per column, so reads copy nothing
     private readonly Dictionary<string, int> _index;
     private readonly EpochMetrics[] _rows;
 
@@ -23,7 +25,7 @@ public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
     {
         _columnNames = columnNames;
         _columns = columns;
-        _views = columns.Select(c => new ColumnView(c)).ToArray();
+        _views = columns.Select(c => new MetricColumn(c)).ToArray();
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var c = 0; c < columnNames.Length; c++)
         {
@@ -122,7 +124,7 @@ public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
             return true;
         }
 
-        values = ColumnView.Empty;
+        values = MetricColumn.Empty;
         return false;
     }
 
@@ -131,6 +133,9 @@ public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
 
     /// <summary>Validation loss per epoch (column <c>val/loss</c>, NaN where an epoch was not validated); empty without validation data.</summary>
     public IReadOnlyList<double> ValLoss => ColumnOrEmpty(StandardColumns.ValLoss);
+
+    /// <summary>The final-metrics block of this table (Train Loss, Val Loss, Perplexity, Best Epoch), as <see cref="TrainingResults.ToString"/> prints it.</summary>
+    public override string ToString() => FinalMetricsText.Format(new TrainingResults(this, TimeSpan.Zero, null));
 
     /// <inheritdoc />
     public IEnumerator<EpochMetrics> GetEnumerator() => ((IEnumerable<EpochMetrics>)_rows).GetEnumerator();
@@ -154,7 +159,7 @@ public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
     /// <summary>The raw column storage, for serializers in this assembly. Never hand it out.</summary>
     internal double[] RawColumn(int column) => _columns[column];
 
-    private IReadOnlyList<double> ColumnOrEmpty(string column) => TryGetColumn(column, out var values) ? values : ColumnView.Empty;
+    private IReadOnlyList<double> ColumnOrEmpty(string column) => TryGetColumn(column, out var values) ? values : MetricColumn.Empty;
 
     private KeyNotFoundException UnknownColumn(string column)
     {

@@ -1,4 +1,7 @@
 using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.Serialization;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace TorchTrainer;
@@ -7,6 +10,7 @@ namespace TorchTrainer;
 /// The outcome of a training run: the per-epoch <see cref="MetricsSummary"/> and the figures
 /// derived from it. Holds plain numbers only, never tensors, so it outlives the model.
 /// </summary>
+[JsonConverter(typeof(TrainingResultsJsonConverter))]
 public sealed partial class TrainingResults
 {
     /// <summary>
@@ -88,10 +92,19 @@ public sealed partial class TrainingResults
     /// <summary>Path of the best checkpoint, when the run wrote checkpoints.</summary>
     public string? BestCheckpointPath { get; }
 
+    /// <summary>The final-metrics block (Train Loss, Val Loss, Perplexity, Best Epoch), as a v4 report prints it.</summary>
+    public override string ToString() => FinalMetricsText.Format(this);
+
     // ---- legacy API (v3.x): the runtime shim, until v5.0 ----
+    // Displaying or dumping results is not a legacy use. Debuggers and the .NET Interactive notebook formatter skip
+    // [DebuggerBrowsable(Never)] members, Newtonsoft.Json and DataContract serializers skip [IgnoreDataMember] ones
+    // (System.Text.Json uses the results' [JsonConverter]), so such a tool neither uses up the once-per-process
+    // warning that a later real use should print nor, in strict mode, renders each LegacyApiException as an object tree.
 
     /// <summary>Deprecated: use <c>MetricsSummary.TrainLoss</c>, or <c>FinalLoss</c> for the last value.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    [IgnoreDataMember]
     public IReadOnlyList<double> LossHistory
     {
         get
@@ -103,6 +116,8 @@ public sealed partial class TrainingResults
 
     /// <summary>Deprecated: use <c>MetricsSummary.ValLoss</c>, or <c>FinalValLoss</c> for the last validated value.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    [IgnoreDataMember]
     public IReadOnlyList<double> ValLossHistory
     {
         get

@@ -47,12 +47,29 @@ internal static class ResultsJsonReader
                 : "an unknown position";
             throw Error($"the text is not valid JSON at {where} (is the file truncated or corrupted?): {WithoutPosition(ex.Message)}", null, filePath, ex);
         }
+        catch (ArgumentException ex)
+        {
+            // Parse transcodes the string to UTF-8 first, which an unpaired surrogate character cannot survive.
+            throw Error("the text holds a lone UTF-16 surrogate character (half of a pair), so it is not valid Unicode text", null, filePath, ex);
+        }
 
         using (document)
         {
             return new Reader(filePath).ReadRoot(document.RootElement);
         }
     }
+
+    /// <summary>Reads a results object that a JSON serializer has already parsed (the <c>[JsonConverter]</c> path).</summary>
+    public static TrainingResults Read(JsonElement root) => new Reader(null).ReadRoot(root);
+
+    /// <summary>Reads a <c>metrics_summary</c> object (<c>columns</c> and <c>rows</c>).</summary>
+    public static MetricsSummary ReadMetricsSummary(JsonElement element) => new Reader(null).ReadTable(element, "$");
+
+    /// <summary>Reads one epoch written as an object of column → value.</summary>
+    public static MetricsSummary ReadRow(JsonElement element) => new Reader(null).ReadRowObject(element, "$");
+
+    /// <summary>Reads a column written as an array of numbers (null = NaN, "Infinity", "-Infinity").</summary>
+    public static double[] ReadColumn(JsonElement element) => new Reader(null).ReadNumberList(element, "$");
 
     private static ResultsFormatException Error(string what, string? jsonPath, string? filePath, Exception? inner = null)
     {
@@ -129,8 +146,13 @@ internal static class ResultsJsonReader
 
         private TrainingResults ReadSchema4(Dictionary<string, JsonElement> top)
         {
-            const string at = "$." + ResultKeys.MetricsSummary;
-            var summary = Properties(Required(top, ResultKeys.MetricsSummary, "$"), at, "'metrics_summary' is an object with 'columns' and 'rows'");
+            var metrics = ReadTable(Required(top, ResultKeys.MetricsSummary, "$"), "$." + ResultKeys.MetricsSummary);
+            return new TrainingResults(metrics, ReadTrainingTime(top), ReadCheckpoint(top));
+        }
+
+        public MetricsSummary ReadTable(JsonElement element, string at)
+        {
+            var summary = Properties(element, at, "'metrics_summary' is an object with 'columns' and 'rows'");
             var names = ReadColumnNames(Required(summary, ResultsSchema.Columns, at), $"{at}.{ResultsSchema.Columns}");
             var rows = Required(summary, ResultsSchema.Rows, at);
             var rowsAt = $"{at}.{ResultsSchema.Rows}";
@@ -171,8 +193,24 @@ internal static class ResultsJsonReader
                 r++;
             }
 
-            var metrics = new MetricsSummary(names, columns, rowCount);
-            return new TrainingResults(metrics, ReadTrainingTime(top), ReadCheckpoint(top));
+            return new MetricsSummary(names, columns, rowCount);
+        }
+
+        public MetricsSummary ReadRowObject(JsonElement element, string at)
+        {
+            var cells = Properties(element, at, "an epoch is an object of column name and value, such as {\"epoch\": 1, \"train/loss\": 2.91}");
+            var row = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (name, cell) in cells)
+            {
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    throw Error("a column name is empty; name every column", at);
+                }
+
+                row[name] = ReadNumber(cell, $"{at}['{name}']", $"column '{name}'");
+            }
+
+            return MetricsSummary.FromRows([row]);
         }
 
         private TrainingResults ReadV3(Dictionary<string, JsonElement> top)
@@ -227,12 +265,12 @@ internal static class ResultsJsonReader
             var i = 0;
             foreach (var name in element.EnumerateArray())
             {
-                if (name.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(name.GetString()))
+                var text = name.ValueKind == JsonValueKind.String ? Text(name, $"{at}[{i}]") : null;
+                if (string.IsNullOrWhiteSpace(text))
                 {
                     throw Error($"a column name must be a non-empty string, but this one is {Describe(name)}", $"{at}[{i}]");
                 }
 
-                var text = name.GetString()!;
                 if (!seen.TryAdd(text, i))
                 {
                     throw Error($"the column '{text}' appears twice (at {seen[text]} and {i}); every column name must be unique", $"{at}[{i}]");
@@ -244,7 +282,7 @@ internal static class ResultsJsonReader
             return names;
         }
 
-        private double[] ReadNumberList(JsonElement element, string at)
+        public double[] ReadNumberList(JsonElement element, string at)
         {
             if (element.ValueKind != JsonValueKind.Array)
             {
@@ -274,7 +312,7 @@ internal static class ResultsJsonReader
                 case JsonValueKind.Number:
                     throw Error($"the number {Shorten(cell.GetRawText())} in {where} is outside the range of a double", at);
                 case JsonValueKind.String:
-                    switch (cell.GetString())
+                    switch (Text(cell, at))
                     {
                         case ResultsSchema.PositiveInfinity: return double.PositiveInfinity;
                         case ResultsSchema.NegativeInfinity: return double.NegativeInfinity;
@@ -313,7 +351,7 @@ internal static class ResultsJsonReader
             }
 
             return element.ValueKind == JsonValueKind.String
-                ? element.GetString()
+                ? Text(element, "$." + ResultKeys.BestCheckpoint)
                 : throw Error($"'best_checkpoint' must be a path string or null, but it is {Describe(element)}", "$." + ResultKeys.BestCheckpoint);
         }
 
@@ -328,13 +366,38 @@ internal static class ResultsJsonReader
             var properties = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var property in element.EnumerateObject())
             {
-                if (!properties.TryAdd(property.Name, property.Value))
+                string name;
+                try
                 {
-                    throw Error($"the key '{property.Name}' appears twice", at);
+                    name = property.Name;
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw Error($"a key is not valid text: {InvalidText}", at, ex);
+                }
+
+                if (!properties.TryAdd(name, property.Value))
+                {
+                    throw Error($"the key '{name}' appears twice", at);
                 }
             }
 
             return properties;
+        }
+
+        private const string InvalidText = "it holds a lone UTF-16 surrogate escape (such as \\ud800 without its pair), which is not valid Unicode";
+
+        /// <summary>A JSON string's text; an escaped lone surrogate, which System.Text.Json refuses to decode (InvalidOperationException), is a format error here.</summary>
+        private string Text(JsonElement element, string at)
+        {
+            try
+            {
+                return element.GetString()!;
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw Error($"the string {Shorten(element.GetRawText())} is not valid text: {InvalidText}", at, ex);
+            }
         }
 
         private JsonElement Required(Dictionary<string, JsonElement> properties, string key, string at) =>
@@ -342,7 +405,7 @@ internal static class ResultsJsonReader
                 ? value
                 : throw Error($"the required key '{key}' is missing", at);
 
-        private ResultsFormatException Error(string what, string at) => ResultsJsonReader.Error(what, at, filePath);
+        private ResultsFormatException Error(string what, string at, Exception? inner = null) => ResultsJsonReader.Error(what, at, filePath, inner);
 
         private static string Raw(JsonElement e) => Shorten(e.GetRawText());
 

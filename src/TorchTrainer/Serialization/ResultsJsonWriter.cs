@@ -86,6 +86,59 @@ internal static class ResultsJsonWriter
         return output.WrittenSpan.ToArray();
     }
 
+    /// <summary>A <c>metrics_summary</c> object on its own (the <see cref="MetricsSummaryJsonConverter"/>), laid out as <paramref name="json"/> is configured.</summary>
+    public static void WriteTable(Utf8JsonWriter json, MetricsSummary metrics)
+    {
+        json.WriteStartObject();
+        json.WriteStartArray(ResultsSchema.Columns);
+        foreach (var name in metrics.ColumnNames)
+        {
+            json.WriteStringValue(name);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray(ResultsSchema.Rows);
+        var columns = Enumerable.Range(0, metrics.ColumnNames.Count).Select(metrics.RawColumn).ToArray();
+        for (var row = 0; row < metrics.Count; row++)
+        {
+            json.WriteStartArray();
+            foreach (var column in columns)
+            {
+                WriteDouble(json, column[row]);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>One epoch as an object of column name and value (the <see cref="EpochMetricsJsonConverter"/>).</summary>
+    public static void WriteRow(Utf8JsonWriter json, EpochMetrics epoch)
+    {
+        json.WriteStartObject();
+        foreach (var name in epoch.ColumnNames)
+        {
+            json.WritePropertyName(name);
+            WriteDouble(json, epoch[name]);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>A column as an array of numbers (the <see cref="MetricColumnJsonConverter"/>).</summary>
+    public static void WriteColumn(Utf8JsonWriter json, IReadOnlyList<double> values)
+    {
+        json.WriteStartArray();
+        for (var i = 0; i < values.Count; i++)
+        {
+            WriteDouble(json, values[i]);
+        }
+
+        json.WriteEndArray();
+    }
+
     private static void WriteDouble(Utf8JsonWriter w, double? value)
     {
         switch (value)

@@ -85,7 +85,8 @@ public sealed class RealAnalyzerTests(PackedPackage package, ITestOutputHelper l
         Assert.Contains("0 file(s) changed", again.Output);
 
         var after = Dotnet(dir, "run", "app.cs");
-        // dotnet run prints the legacy build's TRN warnings into stdout before the program's output: compare the program's lines.
+        // dotnet run prints the legacy build's warnings into stdout before the program's output (TRN0001/TRN0002; TTN0003, as
+        // this app has no TorchSharp backend; CS8600 for the cast of the keyed view, typed object?): compare the program's lines.
         Assert.Contains("warning TRN0001", before.StdOut);
         Assert.Equal(ProgramLines(before.StdOut), ProgramLines(after.StdOut));
         Assert.DoesNotContain("deprecated", after.StdErr);
@@ -202,7 +203,7 @@ public sealed class RealAnalyzerTests(PackedPackage package, ITestOutputHelper l
     }
 
     private static string[] ProgramLines(string stdout) =>
-        stdout.Split('\n').Where(l => !l.Contains(": warning TRN", StringComparison.Ordinal)).ToArray();
+        stdout.Split('\n').Where(l => !l.Contains(": warning ", StringComparison.Ordinal)).ToArray();
 
     private static Dictionary<string, string> Sources(string root) =>
         Directory.GetFiles(root, "*.cs", SearchOption.AllDirectories)

@@ -20,7 +20,7 @@ public sealed class PackageCollection : ICollectionFixture<PackedPackage>
 /// prerelease version and restores it into a private NUGET_PACKAGES folder (the shared cache serves
 /// only as a read-only fallback for TorchSharp's 1 GB), so no cache can serve a stale package, nothing
 /// is left in the shared cache, and another process cleaning the shared cache cannot break these tests.
-/// Consumer apps only call <c>FromMetrics</c>, never TorchSharp, so they need no native libraries.
+/// Most consumer apps only call <c>FromMetrics</c>, never TorchSharp; the backend tests train with TorchSharp-cpu.
 /// </summary>
 public sealed class PackedPackage : IDisposable
 {
@@ -68,9 +68,10 @@ public sealed class PackedPackage : IDisposable
 
     /// <summary>
     /// Creates a net10.0 console project named Consumer in its own folder, referencing the package, with
-    /// <paramref name="program"/> as Program.cs and <paramref name="properties"/> added to its PropertyGroup.
+    /// <paramref name="program"/> as Program.cs, <paramref name="properties"/> added to its PropertyGroup and
+    /// <paramref name="items"/> (e.g. a backend's PackageReference) to the ItemGroup of the package reference.
     /// </summary>
-    public string CreateConsumer(string folder, string program, string properties = "")
+    public string CreateConsumer(string folder, string program, string properties = "", string items = "")
     {
         var app = Directory.CreateDirectory(Path.Combine(_work.FullName, folder)).FullName;
         WriteNuGetConfig(app);
@@ -88,6 +89,7 @@ public sealed class PackedPackage : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="TorchTrainer" Version="{Version}" />
+            {items}
               </ItemGroup>
             </Project>
             """);
