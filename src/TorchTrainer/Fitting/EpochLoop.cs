@@ -31,7 +31,7 @@ internal readonly record struct EpochOutcome(EpochEnd End, int Steps, float Loss
 /// </summary>
 internal sealed class EpochLoop(RunPlan plan, Parameter[] parameters, AdamW optimizer, MetricSinkHost sinks, CancellationToken ct)
 {
-    private readonly TrainerOptions _o = plan.Options;
+    private readonly TrainerOptions _options = plan.Options;
     private readonly nn.Module<Tensor, Tensor> _model = plan.Model;
     private readonly Device _device = plan.Device;
 
@@ -58,7 +58,7 @@ internal sealed class EpochLoop(RunPlan plan, Parameter[] parameters, AdamW opti
         using var intervalSum = torch.zeros(1, dtype: torch.float32, device: _device);
         // The current log interval's step losses, on the device: read only when a loss turned out
         // non-finite, to name the step that did it. One copy a step, no host sync.
-        using var intervalLosses = torch.empty(_o.LogIntervalSteps, dtype: torch.float32, device: _device);
+        using var intervalLosses = torch.empty(_options.LogIntervalSteps, dtype: torch.float32, device: _device);
         var intervalSteps = 0;
         using var batches = plan.Train.GetEnumerator();
         var step = SkipTrainedSteps(batches, epoch, skipSteps);
@@ -87,9 +87,9 @@ internal sealed class EpochLoop(RunPlan plan, Parameter[] parameters, AdamW opti
                 }
 
                 optimizer.zero_grad();
-                var loss = _o.Loss(_model.call(OnDevice(input)), OnDevice(target));
+                var loss = _options.Loss(_model.call(OnDevice(input)), OnDevice(target));
                 loss.backward();
-                if (_o.GradientClipNorm is { } clip)
+                if (_options.GradientClipNorm is { } clip)
                 {
                     GradientClipping.ClipByGlobalNorm(parameters, clip);
                 }
@@ -105,7 +105,7 @@ internal sealed class EpochLoop(RunPlan plan, Parameter[] parameters, AdamW opti
 
             StepInEpoch = ++step;
             GlobalStep++;
-            if (++intervalSteps == _o.LogIntervalSteps)
+            if (++intervalSteps == _options.LogIntervalSteps)
             {
                 if (ReportInterval(epoch, step, intervalSum, intervalSteps, lr, intervalLosses) is { } nonFiniteStep)
                 {
@@ -151,7 +151,7 @@ internal sealed class EpochLoop(RunPlan plan, Parameter[] parameters, AdamW opti
         return skipSteps;
     }
 
-    private double CurrentRate(int epoch) => _o.Schedule.RateAt(_o.LearningRate, GlobalStep, epoch, plan.TotalSteps);
+    private double CurrentRate(int epoch) => _options.Schedule.RateAt(_options.LearningRate, GlobalStep, epoch, plan.TotalSteps);
 
     private Tensor OnDevice(Tensor t) => t.device == _device ? t : t.to(_device);
 

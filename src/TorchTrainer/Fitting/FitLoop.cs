@@ -24,6 +24,7 @@ internal sealed class FitLoop
     private readonly EarlyStopping _earlyStopping;
     private readonly List<Dictionary<string, double>> _rows = [];
     private readonly Stopwatch _clock = new();
+    private readonly CancellationToken _ct;
     private double _previousSeconds;
     private int _epoch;
 
@@ -36,10 +37,8 @@ internal sealed class FitLoop
         _epochs = new EpochLoop(plan, parameters, optimizer, sinks, ct);
         _validation = plan.Validation is null ? null : new ValidationLoop(plan, ct);
         _earlyStopping = new EarlyStopping(_options.EarlyStoppingPatience, validated: plan.Validation is not null);
-        Token = ct;
+        _ct = ct;
     }
-
-    private CancellationToken Token { get; }
 
     private TimeSpan TrainingTime => TimeSpan.FromSeconds(_previousSeconds + _clock.Elapsed.TotalSeconds);
 
@@ -164,7 +163,7 @@ internal sealed class FitLoop
     private RunEnding.Canceled StopMidEpoch(int epoch, EpochOutcome trained)
     {
         _plan.Checkpointer?.SaveStopped(State(epoch - 1, trained.Steps, BitConverter.SingleToInt32Bits(trained.LossSum), stoppedEarly: false), _plan.Model, _optimizer);
-        return new RunEnding.Canceled(epoch, trained.Steps, Token);
+        return new RunEnding.Canceled(epoch, trained.Steps, _ct);
     }
 
     private CheckpointState State(int epochsCompleted, int stepInEpoch, int lossSumBits, bool stoppedEarly) => new()

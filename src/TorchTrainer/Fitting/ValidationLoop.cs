@@ -4,10 +4,7 @@ using static TorchSharp.torch;
 namespace TorchTrainer.Fitting;
 
 /// <summary>What validating an epoch returns: the mean loss, or that the run was cancelled during it.</summary>
-internal readonly record struct ValidationResult(double Loss, bool Canceled)
-{
-    public static ValidationResult Cancelled => new(double.NaN, Canceled: true);
-}
+internal readonly record struct ValidationResult(double Loss, bool Canceled);
 
 /// <summary>Computes the mean loss over the validation batches (eval mode, no grad, the loss kept on the device until the end).</summary>
 internal sealed class ValidationLoop(RunPlan plan, CancellationToken ct)
@@ -28,7 +25,7 @@ internal sealed class ValidationLoop(RunPlan plan, CancellationToken ct)
             {
                 if (ct.IsCancellationRequested)
                 {
-                    return ValidationResult.Cancelled;
+                    return new(double.NaN, Canceled: true);
                 }
 
                 using var scope = torch.NewDisposeScope();
