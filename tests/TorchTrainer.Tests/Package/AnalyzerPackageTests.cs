@@ -58,8 +58,6 @@ public sealed partial class AnalyzerPackageTests(PackedPackage package, ITestOut
                 "buildTransitive/TorchSharpNativeFix.targets",
                 "buildTransitive/TorchTrainer.props",
                 "buildTransitive/TorchTrainer.targets",
-                "lib/net10.0/TorchTrainer.dll",
-                "lib/net10.0/TorchTrainer.xml",
                 "lib/net8.0/TorchTrainer.dll",
                 "lib/net8.0/TorchTrainer.xml",
             ],
