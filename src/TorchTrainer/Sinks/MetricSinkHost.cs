@@ -52,9 +52,6 @@ internal sealed class MetricSinkHost : IDisposable
         }
     }
 
-    /// <summary>True when there is at least one sink to deliver to.</summary>
-    public bool HasSinks => _workers.Length > 0;
-
     /// <summary>What happened to each sink so far, in the order the sinks were given.</summary>
     public IReadOnlyList<SinkStatus> Status => _workers.Select(w => w.GetStatus()).ToArray();
 
