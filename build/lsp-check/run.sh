@@ -9,15 +9,18 @@
 #   2. the sample's own folder: editors that root a server at the nearest *.csproj (Neovim 0.11's
 #      csharp_ls config: root_markers *.sln, *.csproj, .git) start csharp-ls there, with no solution.
 # --build builds the sample first, so the TorchTrainer analyzers exist and their warnings show too.
+# --every-project also roots the server at each project folder under src/ and tests/ (one run each,
+# about a minute apiece) and opens that project's own files.
 # Exit code 0 when no root shows an error, 1 when one does, 2 when the check could not run.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(git -C "$here" rev-parse --show-toplevel)"
-ref=HEAD; build=false; keep=false
+ref=HEAD; build=false; keep=false; every=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=true ;;
     --keep) keep=true ;;
+    --every-project) every=true ;;
     --ref) ref="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -48,4 +51,11 @@ check() { # <label> <root> <args...>
 }
 check "repository root" "$clone" "$clone/src/Samples/LegacyTraining"
 check "sample folder (nearest project)" "$clone/src/Samples/LegacyTraining" "$clone/src/Samples/LegacyTraining"
+if $every; then
+  while IFS= read -r project; do
+    folder="$(dirname "$project")"
+    [ "$folder" = "$clone/src/Samples/LegacyTraining" ] && continue
+    check "project folder" "$folder" "$folder"
+  done < <(find "$clone/src" "$clone/tests" -name '*.csproj' -not -path '*/obj/*' | sort)
+fi
 exit $status
