@@ -58,7 +58,7 @@ internal sealed class Checkpointer(CheckpointStore store, string? last = null, s
         catch (Exception e) when (e is not IOException)
         {
             throw new TrainingSetupException(
-                $"The checkpoint '{checkpoint}' does not fit this model or optimizer: {FirstBatchProbe.FirstLine(e.Message)} Resume with the same model architecture the run was started with.", e);
+                $"The checkpoint '{checkpoint}' does not fit this model or optimizer: {TorchErrorText.FirstLine(e.Message)} Resume with the same model architecture the run was started with.", e);
         }
 
         using var rng = torch.tensor(File.ReadAllBytes(Path.Combine(checkpoint, RngFile)), dtype: torch.uint8);

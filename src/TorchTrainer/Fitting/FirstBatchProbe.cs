@@ -88,7 +88,7 @@ internal sealed class FirstBatchProbe(nn.Module<Tensor, Tensor> model, LossFunct
         catch (Exception e)
         {
             throw new TrainingSetupException(
-                $"The model cannot process the first batch of the {name}: its input has shape {Shape(input)} ({input.dtype}). TorchSharp says: {FirstLine(e.Message)} " +
+                $"The model cannot process the first batch of the {name}: its input has shape {Shape(input)} ({input.dtype}). TorchSharp says: {TorchErrorText.FirstLine(e.Message)} " +
                 "Make the batches' input shape and dtype match what the model's first layer expects.", e);
         }
     }
@@ -104,7 +104,7 @@ internal sealed class FirstBatchProbe(nn.Module<Tensor, Tensor> model, LossFunct
         {
             throw new TrainingSetupException(
                 $"The loss cannot compare the model's output {Shape(output)} ({output.dtype}) with the target {Shape(target)} ({target.dtype}) of the first batch of the {name}. " +
-                $"It says: {FirstLine(e.Message)} " +
+                $"It says: {TorchErrorText.FirstLine(e.Message)} " +
                 "The default cross-entropy needs logits [..., C] and int64 class indices with the same leading shape; for other targets set TrainerOptions.Loss.", e);
         }
 
@@ -116,11 +116,4 @@ internal sealed class FirstBatchProbe(nn.Module<Tensor, Tensor> model, LossFunct
     }
 
     private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
-
-    /// <summary>The first line of a TorchSharp message (the rest is a C++ stack), ending with a full stop.</summary>
-    internal static string FirstLine(string message)
-    {
-        var line = message.Split('\n', 2)[0].Trim();
-        return line.EndsWith('.') ? line : line + ".";
-    }
 }
