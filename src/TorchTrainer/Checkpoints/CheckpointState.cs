@@ -42,4 +42,24 @@ internal sealed class CheckpointState
     /// <summary>The metrics rows of the completed epochs.</summary>
     [JsonPropertyName("rows")]
     public List<Dictionary<string, double>> Rows { get; set; } = [];
+
+    /// <summary>Early stopping after the completed epochs; null in checkpoints written before it was saved (their rows are replayed instead).</summary>
+    [JsonPropertyName("early_stopping")]
+    public EarlyStoppingState? EarlyStopping { get; set; }
+}
+
+/// <summary>The <c>early_stopping</c> object of state.json.</summary>
+internal sealed class EarlyStoppingState
+{
+    /// <summary>The watched column (<c>val/loss</c> or <c>train/loss</c>).</summary>
+    [JsonPropertyName("monitor")]
+    public string Monitor { get; set; } = "";
+
+    /// <summary>The lowest watched value so far; <c>"Infinity"</c> before the first counted epoch.</summary>
+    [JsonPropertyName("best")]
+    public double Best { get; set; }
+
+    /// <summary>Counted epochs since <see cref="Best"/> last improved.</summary>
+    [JsonPropertyName("epochs_without_improvement")]
+    public int EpochsWithoutImprovement { get; set; }
 }

@@ -8,7 +8,8 @@ namespace TorchTrainer.Checkpoints;
 /// <summary>
 /// The checkpoints of one run, in one folder. Each checkpoint is a sub-folder named
 /// <c>{kind}-{generation}</c> (kind <c>last</c> or <c>best</c>; generations only grow). Writing one:
-/// every file goes to a temporary file in that sub-folder, is flushed to disk and renamed; the
+/// every file goes through <see cref="AtomicFile.Write"/> (a temporary file in that sub-folder,
+/// flushed to disk and renamed); the
 /// manifest (sizes and SHA-256 of every file) is written the same way, last. Only then are older
 /// generations pruned (manifest deleted first), keeping <see cref="Keep"/> per kind. A process
 /// killed at any point therefore leaves the previous checkpoints intact, and a checkpoint is
@@ -56,34 +57,13 @@ internal sealed partial class CheckpointStore
         foreach (var part in parts)
         {
             var path = Path.Combine(folder, part.Name);
-            WriteAtomically(path, part.Write);
+            AtomicFile.Write(path, part.Write);
             manifest.Files.Add(new ManifestEntry { Name = part.Name, Length = new FileInfo(path).Length, Sha256 = CheckpointManifest.Sha256Of(path) });
         }
 
-        WriteAtomically(Path.Combine(folder, CheckpointManifest.FileName), s => JsonSerializer.Serialize(s, manifest, CheckpointManifest.Json));
+        AtomicFile.Write(Path.Combine(folder, CheckpointManifest.FileName), s => JsonSerializer.Serialize(s, manifest, CheckpointManifest.Json));
         Prune(kind);
         return folder;
-    }
-
-    /// <summary>Writes a file through a temporary file in the same folder: flushed to disk, then renamed over the target.</summary>
-    internal static void WriteAtomically(string path, Action<Stream> write)
-    {
-        var temp = $"{path}.{Environment.ProcessId}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                write(new NonClosingStream(stream));
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
     }
 
     /// <summary>All checkpoint folders, newest generation first.</summary>
@@ -206,32 +186,4 @@ internal sealed partial class CheckpointStore
 
     [GeneratedRegex("^(last|best)-([0-9]{6,})$")]
     private static partial Regex FolderPattern();
-
-    /// <summary>Lets TorchSharp's writers dispose their BinaryWriter without closing our file before it is flushed to disk.</summary>
-    private sealed class NonClosingStream(Stream inner) : Stream
-    {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => inner.Length;
-
-        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
-
-        protected override void Dispose(bool disposing) => inner.Flush();
-    }
 }

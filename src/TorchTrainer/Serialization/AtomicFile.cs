@@ -7,15 +7,22 @@ namespace TorchTrainer;
 /// target. On any failure the temporary file is removed and the old file is left as it was.
 /// </summary>
 /// <remarks>
-/// The new file gets default permissions (not the old file's), and a symbolic link at
-/// <c>path</c> is replaced by the file rather than followed.
+/// <para>The runtime's one atomic writer: results.json and every file of a checkpoint go through it.
+/// Its steps are, in order: create the temporary file, let the caller write, flush to disk, rename;
+/// a crash before the rename leaves only a temporary file beside an untouched target.</para>
+/// <para>The new file gets default permissions (not the old file's), and a symbolic link at
+/// <c>path</c> is replaced by the file rather than followed.</para>
 /// </remarks>
 internal static class AtomicFile
 {
     /// <summary>The name pattern of the temporary files, for tests and clean-up scripts.</summary>
     public const string TempSuffix = ".tmp";
 
-    /// <summary>Writes through <paramref name="write"/> into a temporary file, then moves it over <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes through <paramref name="write"/> into a temporary file, then moves it over <paramref name="path"/>.
+    /// The stream handed to <paramref name="write"/> may be disposed by it (TorchSharp's writers dispose
+    /// their BinaryWriter); the file stays open until it is flushed to disk.
+    /// </summary>
     /// <exception cref="IOException">The file could not be written; the message names <paramref name="path"/>.</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to write in the folder; the message names <paramref name="path"/>.</exception>
     public static void Write(string path, Action<Stream> write)
@@ -34,9 +41,9 @@ internal static class AtomicFile
         var temp = Path.Combine(folder, $".{name}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 16 * 1024))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
-                write(stream);
+                write(new NonClosingStream(stream));
                 stream.Flush(flushToDisk: true);
             }
 
@@ -73,5 +80,35 @@ internal static class AtomicFile
         catch (UnauthorizedAccessException)
         {
         }
+    }
+
+    /// <summary>Lets a writer dispose its stream without closing our file before it is flushed to disk.</summary>
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+        public override void WriteByte(byte value) => inner.WriteByte(value);
+
+        protected override void Dispose(bool disposing) => inner.Flush();
     }
 }

@@ -1,9 +1,16 @@
 namespace TorchTrainer;
 
 /// <summary>
-/// The training data, validation data, options or output folders cannot work. Thrown before the
-/// first training step; the message names the cause and the fix.
+/// The training data, validation data, options, output folders or the checkpoint to resume cannot
+/// work. Thrown by the <see cref="Trainer"/> constructor, and by Train and Resume before the first
+/// training step (nothing has been trained or written yet, so there are no partial results); never
+/// wrapped. The message names the cause and the fix.
 /// </summary>
+/// <remarks>
+/// A problem the data shows only after training started (an enumerable that yields no batch in a
+/// later epoch, or resume data shorter than the checkpoint's position) fails the run with
+/// <see cref="TrainingFailedException"/>, which carries the partial results.
+/// </remarks>
 public sealed class TrainingSetupException : ArgumentException
 {
     /// <summary>Creates the exception.</summary>

@@ -207,7 +207,7 @@ public class MetricSinkHostTests
     public void A_host_without_sinks_does_nothing()
     {
         var host = new MetricSinkHost(null);
-        Assert.False(host.HasSinks);
+        Assert.Empty(host.Status);
         SinkTestKit.Play(new HostAsSink(host));
     }
 

@@ -130,6 +130,8 @@ public sealed class TrainerTests
 
         var error = Assert.Throws<TrainingFailedException>(() => new Trainer(Toy.Model(), Toy.Options(epochs: 2)).Train(data));
         Assert.Contains("iterable once per epoch", error.Message);
+        Assert.Contains("epoch 1", error.Message); // the probe read the only batch: the first epoch finds none
+        Assert.IsNotType<TrainingSetupException>(error.InnerException); // found after the run started: a failed run, not a set-up error
     }
 
     private static IEnumerable<(Tensor, Tensor)> OneShot(Tensor x, Tensor y)
