@@ -32,6 +32,26 @@ namespace TorchTrainer.Analyzers.CodeFixes
             : diagnosticId == MissingPatternMemberId ? FixEquivalenceKeys.MissingLegacyPatternMember
             : FixEquivalenceKeys.LegacyMember;
 
+        /// <summary>The idiomatic rewrite (Perplexity, FinalValLoss, BestEpoch) where TRN0001's use is part of such a shape.</summary>
+        protected override async Task RegisterSecondChoicesAsync(CodeFixContext context, Diagnostic diagnostic)
+        {
+            if (diagnostic.Id != DiagnosticIds.LegacyMember || !diagnostic.Location.IsInSource)
+            {
+                return;
+            }
+
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || diagnostic.Location.SourceSpan.End > root.FullSpan.End
+                || !(root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is SimpleNameSyntax name)
+                || IdiomaticRewrite.TryCreate(name, model, context.CancellationToken) is not { } idiom)
+            {
+                return;
+            }
+
+            context.RegisterCodeFix(CreateAction(context, idiom.Title, new[] { idiom.Change }, FixEquivalenceKeys.LegacyMemberIdiomatic), diagnostic);
+        }
+
         /// <inheritdoc />
         protected override async Task<FixData?> ComputeFixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
