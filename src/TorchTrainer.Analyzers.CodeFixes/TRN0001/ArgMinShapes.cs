@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
+using TorchTrainer.Contract;
 
 namespace TorchTrainer.Analyzers.CodeFixes
 {
@@ -30,13 +31,13 @@ namespace TorchTrainer.Analyzers.CodeFixes
                     var other = IsOne(add.Right) ? add.Left : IsOne(add.Left) ? add.Right : null;
                     if (other is not null && IsArgMin(other, access, model, cancellationToken))
                     {
-                        return (add.Span, access.Expression + ".BestEpoch");
+                        return (add.Span, access.Expression + "." + ContractMembers.BestEpoch);
                     }
                 }
             }
 
             return TryLoop(access, model, cancellationToken) is { } loop
-                ? (TextSpan.FromBounds(loop.Initializer.SpanStart, loop.Loop.Span.End), access.Expression + ".BestEpoch - 1;")
+                ? (TextSpan.FromBounds(loop.Initializer.SpanStart, loop.Loop.Span.End), access.Expression + "." + ContractMembers.BestEpoch + " - 1;")
                 : null;
         }
 
@@ -52,9 +53,9 @@ namespace TorchTrainer.Analyzers.CodeFixes
         public static bool IsSameLegacyRead(ExpressionSyntax candidate, MemberAccessExpressionSyntax access, SemanticModel model, CancellationToken cancellationToken) =>
             candidate is MemberAccessExpressionSyntax other
             && other.IsKind(SyntaxKind.SimpleMemberAccessExpression)
-            && other.Name.Identifier.ValueText == LegacyMemberRewrite.ValLossHistory
+            && other.Name.Identifier.ValueText == ContractMembers.ValLossHistory
             && SyntaxFactory.AreEquivalent(other.Expression, access.Expression, topLevel: false)
-            && model.GetSymbolInfo(other, cancellationToken).Symbol is IPropertySymbol { ContainingType.Name: "TrainingResults" };
+            && model.GetSymbolInfo(other, cancellationToken).Symbol is IPropertySymbol { ContainingType.Name: ContractTypes.TrainingResults };
 
         private static bool IsOne(ExpressionSyntax expression) => expression is LiteralExpressionSyntax { Token.Value: 1 };
 

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
+using TorchTrainer.Contract;
 
 namespace TorchTrainer.Analyzers.CodeFixes
 {
@@ -60,7 +61,7 @@ namespace TorchTrainer.Analyzers.CodeFixes
         /// <summary>The idiomatic rewrite of the <c>ValLossHistory</c> use named by <paramref name="name"/>; null when its shape is not one of ours.</summary>
         public static Result? TryCreate(SimpleNameSyntax name, SemanticModel model, CancellationToken cancellationToken)
         {
-            if (name.Identifier.ValueText != LegacyMemberRewrite.ValLossHistory
+            if (name.Identifier.ValueText != ContractMembers.ValLossHistory
                 || !(name.Parent is MemberAccessExpressionSyntax access)
                 || access.Name != name
                 || !access.IsKind(SyntaxKind.SimpleMemberAccessExpression))
@@ -71,7 +72,7 @@ namespace TorchTrainer.Analyzers.CodeFixes
             if (ArgMinShapes.TryBestEpoch(access, model, cancellationToken) is { } best)
             {
                 return HoldsOnlyCode(name.SyntaxTree.GetRoot(cancellationToken), best.Span)
-                    ? new Result("BestEpoch", BestEpochTitle, new TextChange(best.Span, best.Text))
+                    ? new Result(ContractMembers.BestEpoch, BestEpochTitle, new TextChange(best.Span, best.Text))
                     : null;
             }
 
@@ -85,7 +86,7 @@ namespace TorchTrainer.Analyzers.CodeFixes
                 && count.Parent is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.SubtractExpression } minus && minus.Left == count
                 && minus.Parent is ArgumentSyntax { Parent: BracketedArgumentListSyntax { Parent: ElementAccessExpressionSyntax outer } }
                 && outer.Expression is MemberAccessExpressionSyntax outerAccess
-                && outerAccess.Name.Identifier.ValueText == LegacyMemberRewrite.ValLossHistory)
+                && outerAccess.Name.Identifier.ValueText == ContractMembers.ValLossHistory)
             {
                 access = outerAccess;
             }
@@ -99,10 +100,10 @@ namespace TorchTrainer.Analyzers.CodeFixes
             if (last.Parent is ArgumentSyntax { NameColon: null, Parent: ArgumentListSyntax { Arguments.Count: 1, Parent: InvocationExpressionSyntax exp } }
                 && ArgMinShapes.IsMethod(model.GetSymbolInfo(exp, cancellationToken).Symbol, "Exp", "Math", "System"))
             {
-                return Create("Perplexity", PerplexityTitle, exp, access.Expression);
+                return Create(ContractMembers.Perplexity, PerplexityTitle, exp, access.Expression);
             }
 
-            return Create("FinalValLoss", FinalValLossTitle, last, access.Expression);
+            return Create(ContractMembers.FinalValLoss, FinalValLossTitle, last, access.Expression);
         }
 
         // V[^1], V.Last() or V[V.Count - 1] around the access V (same receiver, written twice only when reading it twice is harmless).

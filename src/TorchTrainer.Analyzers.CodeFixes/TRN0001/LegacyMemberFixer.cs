@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TorchTrainer.Contract;
 
 namespace TorchTrainer.Analyzers.CodeFixes
 {
@@ -169,8 +170,8 @@ namespace TorchTrainer.Analyzers.CodeFixes
 
             return type is INamedTypeSymbol
             {
-                Name: "TrainingResults",
-                ContainingNamespace: { Name: "TorchTrainer", ContainingNamespace.IsGlobalNamespace: true },
+                Name: ContractTypes.TrainingResults,
+                ContainingNamespace: { Name: ContractTypes.Namespace, ContainingNamespace.IsGlobalNamespace: true },
             };
         }
     }

@@ -14,12 +14,6 @@ namespace TorchTrainer.Analyzers
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class LegacyKeyAnalyzer : TorchTrainerAnalyzer
     {
-        /// <summary>The legacy key of the training losses.</summary>
-        public const string LossHistoryKey = "loss_history";
-
-        /// <summary>The legacy key of the validation losses.</summary>
-        public const string ValLossHistoryKey = "val_loss_history";
-
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.LegacyKey);
 
@@ -47,11 +41,11 @@ namespace TorchTrainer.Analyzers
             }
 
             string replacement;
-            if (key == LossHistoryKey)
+            if (key == Contract.KeyNames.LossHistory)
             {
                 replacement = LegacyMemberRewrite.TrainLoss;
             }
-            else if (key == ValLossHistoryKey)
+            else if (key == Contract.KeyNames.ValLossHistory)
             {
                 replacement = LegacyMemberRewrite.ValLoss;
             }
