@@ -10,7 +10,7 @@ namespace TorchTrainer.Analyzers.Tests;
 /// </summary>
 public class ContractNamesTests
 {
-    private static readonly Assembly Runtime = RealTorchTrainer.Assembly;
+    private static readonly Assembly Runtime = TorchTrainerLibrary.Runtime;
 
     [Fact]
     public void Types_and_members_the_analyzers_look_for_exist_in_the_runtime()

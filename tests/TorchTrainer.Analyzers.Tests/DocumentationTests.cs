@@ -25,7 +25,7 @@ public class DocumentationTests
     {
         var ids = typeof(DiagnosticIds).GetFields().Select(f => (string)f.GetValue(null)!).OrderBy(x => x).ToArray();
         Assert.Equal(ids, AllDescriptors().Select(d => d.Id).OrderBy(x => x));
-        var supported = new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new LegacyMemberAnalyzer(), new LegacyKeyAnalyzer(), new NearMissColumnAnalyzer() }
+        var supported = Infrastructure.RuleCatalog.Analyzers
             .SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).OrderBy(x => x);
         Assert.Equal(ids, supported);
     }

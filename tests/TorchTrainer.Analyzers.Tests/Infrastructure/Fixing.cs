@@ -12,13 +12,11 @@ namespace TorchTrainer.Analyzers.Tests.Infrastructure;
 /// <summary>Runs the analyzers and the code fixes on a single document outside the testing library.</summary>
 public static class Fixing
 {
-    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers =
-        ImmutableArray.Create<DiagnosticAnalyzer>(new LegacyMemberAnalyzer(), new LegacyKeyAnalyzer(), new NearMissColumnAnalyzer());
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers => RuleCatalog.Analyzers;
 
-    public static readonly ImmutableArray<CodeFixProvider> Fixers =
-        ImmutableArray.Create<CodeFixProvider>(new LegacyMemberFixer(), new LegacyKeyFixer(), new NearMissColumnFixer());
+    public static ImmutableArray<CodeFixProvider> Fixers => RuleCatalog.Fixers;
 
-    /// <summary>A one-document project referencing the given TorchTrainer stub.</summary>
+    /// <summary>A one-document project referencing the given TorchTrainer.</summary>
     public static Document CreateDocument(AdhocWorkspace workspace, string source, LibraryVersion version, OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
     {
         var projectId = ProjectId.CreateNewId();
@@ -26,7 +24,7 @@ public static class Fixing
             projectId, VersionStamp.Default, "P" + projectId.Id.ToString("N"), "P" + projectId.Id.ToString("N"), LanguageNames.CSharp,
             compilationOptions: new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable),
             parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-            metadataReferences: version == LibraryVersion.V4 ? RealTorchTrainer.References : TorchTrainerStubs.Framework.Append(TorchTrainerStubs.Reference(version))));
+            metadataReferences: TorchTrainerLibrary.References(version)));
         var documentId = DocumentId.CreateNewId(projectId);
         return solution.AddDocument(documentId, "Program.cs", SourceText.From(source)).GetDocument(documentId)!;
     }
