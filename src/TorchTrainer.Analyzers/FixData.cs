@@ -49,7 +49,15 @@ namespace TorchTrainer.Analyzers
             return Diagnostic.Create(descriptor, location, severity, locations.MoveToImmutable(), properties.ToImmutable(), messageArgs);
         }
 
-        /// <summary>Reads the rewrite back from a diagnostic created by <see cref="CreateDiagnostic"/>; null when it carries none.</summary>
+        /// <summary>
+        /// A diagnostic that carries only the decision its message names (the replacement), not the edits: the code fix
+        /// computes those when asked. What TRN0001 and TRN0002 report, so that a build pays only for the message.
+        /// </summary>
+        public static Diagnostic CreateDecisionDiagnostic(DiagnosticDescriptor descriptor, Location location, DiagnosticSeverity severity, string replacement, params object[] messageArgs) =>
+            Diagnostic.Create(descriptor, location, severity, additionalLocations: null,
+                ImmutableDictionary<string, string?>.Empty.Add(ReplacementKey, replacement), messageArgs);
+
+        /// <summary>Reads the rewrite back from a diagnostic created by <see cref="CreateDiagnostic"/>; null when it carries no edits.</summary>
         public static FixData? FromDiagnostic(Diagnostic diagnostic)
         {
             if (!diagnostic.Properties.TryGetValue(ReplacementKey, out var replacement) || replacement is null)

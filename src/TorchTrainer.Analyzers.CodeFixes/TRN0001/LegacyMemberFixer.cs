@@ -56,16 +56,19 @@ namespace TorchTrainer.Analyzers.CodeFixes
         /// <inheritdoc />
         protected override async Task<FixData?> ComputeFixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (diagnostic.Id != MissingMemberId && diagnostic.Id != MissingPatternMemberId)
-            {
-                return null;
-            }
-
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (root is null || model is null || !diagnostic.Location.IsInSource || diagnostic.Location.SourceSpan.End > root.FullSpan.End)
             {
                 return null;
+            }
+
+            // TRN0001 carries only its decision (the replacement its message names): the edits are made here.
+            if (diagnostic.Id == DiagnosticIds.LegacyMember)
+            {
+                return root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is SimpleNameSyntax used && LegacyMemberRewrite.IsLegacyName(used.Identifier.ValueText)
+                    ? LegacyMemberRewrite.Create(used, model, cancellationToken)
+                    : null;
             }
 
             // CS1061 covers the name, or ".Name" in a null-conditional access.

@@ -29,6 +29,12 @@ namespace TorchTrainer.Analyzers
         /// <summary>True for the names of the legacy members.</summary>
         public static bool IsLegacyName(string name) => name == LossHistory || name == ValLossHistory;
 
+        /// <summary>What the use named by <paramref name="name"/> becomes, as the message names it (the decision of <see cref="Create"/>, without its edits).</summary>
+        public static string ReplacementFor(SimpleNameSyntax name, SemanticModel model, CancellationToken cancellationToken) =>
+            name.Identifier.ValueText == ValLossHistory ? ValLoss
+            : TryGetLastElementRead(name, model, cancellationToken, out _) ? FinalLoss
+            : TrainLoss;
+
         /// <summary>
         /// The rewrite of the use named by <paramref name="name"/> (the identifier <c>LossHistory</c> or
         /// <c>ValLossHistory</c> in a member access, a null-conditional member binding or a property pattern).
