@@ -7,10 +7,10 @@ using Microsoft.CodeAnalysis.Text;
 namespace TorchTrainer.Analyzers
 {
     /// <summary>
-    /// A rewrite decided by an analyzer: the replacement it names and the text edits that make it.
-    /// It travels in the diagnostic itself (edit spans as additional locations, texts and the
-    /// replacement's name as properties), so a code fix only applies it and the message always
-    /// matches the fix.
+    /// A rewrite: the replacement it names and the text edits that make it. The replacement (the decision the message
+    /// names) always travels in the diagnostic as a property. The edits travel with it only where they cost nothing to
+    /// compute (TRN0003: additional locations and texts); for TRN0001 and TRN0002 the code fix computes them from the
+    /// document when asked, so a build pays only for the message (see the rule pages and build/bench/analyzers).
     /// </summary>
     public sealed class FixData
     {
