@@ -106,7 +106,7 @@ namespace TorchTrainer.Analyzers.CodeFixes
             return Create(ContractMembers.FinalValLoss, FinalValLossTitle, last, access.Expression);
         }
 
-        // V[^1], V.Last() or V[V.Count - 1] around the access V (same receiver, written twice only when reading it twice is harmless).
+        // V[^1], V.Last() or V[V.Count - 1] around the access V (both receivers written the same; the rewrite reads it once).
         private static ExpressionSyntax? LastRead(MemberAccessExpressionSyntax access, SemanticModel model, CancellationToken cancellationToken)
         {
             if (access.Parent is ElementAccessExpressionSyntax element && element.Expression == access
