@@ -31,8 +31,22 @@ namespace TorchTrainer.Analyzers.CodeFixes
                 if (fix is not null)
                 {
                     Register(context, diagnostic, fix);
+                    await RegisterSecondChoicesAsync(context, diagnostic).ConfigureAwait(false);
                 }
             }
+        }
+
+        /// <summary>
+        /// Registers code actions offered after the exact fix (which stays first, the default and Fix All's choice),
+        /// each with an equivalence key of its own tier.
+        /// </summary>
+        protected virtual Task RegisterSecondChoicesAsync(CodeFixContext context, Diagnostic diagnostic) => Task.CompletedTask;
+
+        /// <summary>A code action that applies <paramref name="edits"/> to the context's document.</summary>
+        protected static CodeAction CreateAction(CodeFixContext context, string title, IEnumerable<TextChange> edits, string equivalenceKey)
+        {
+            var document = context.Document;
+            return CodeAction.Create(title, cancellationToken => ApplyAsync(document, edits, cancellationToken), equivalenceKey);
         }
 
         /// <summary>The rewrite of a diagnostic that carries none (a compiler diagnostic); null when there is none.</summary>
@@ -41,13 +55,7 @@ namespace TorchTrainer.Analyzers.CodeFixes
 
         private void Register(CodeFixContext context, Diagnostic diagnostic, FixData fix)
         {
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Use '" + fix.Replacement + "'",
-                    cancellationToken => ApplyAsync(document, fix.Edits, cancellationToken),
-                    EquivalenceKeyFor(diagnostic.Id)),
-                diagnostic);
+            context.RegisterCodeFix(CreateAction(context, "Use '" + fix.Replacement + "'", fix.Edits, EquivalenceKeyFor(diagnostic.Id)), diagnostic);
         }
 
         private static async Task<Document> ApplyAsync(Document document, IEnumerable<TextChange> edits, CancellationToken cancellationToken)

@@ -2,10 +2,11 @@ using Microsoft.CodeAnalysis;
 
 namespace TorchTrainer.Analyzers
 {
-    /// <summary>Every diagnostic TorchTrainer reports, in one place. Each links to its page under docs/rules.</summary>
+    /// <summary>Every diagnostic TorchTrainer reports, in one place. Each links to its page, docs/rules/{ID}.md in the repository.</summary>
     public static class Descriptors
     {
-        private const string HelpLinkBase = "https://github.com/torchtrainer/torchtrainer/blob/main/src/TorchTrainer.Analyzers/docs/rules/";
+        /// <summary>Where the rule pages are: the repository address of the package metadata (MSBuild TorchTrainerRepositoryUrl).</summary>
+        public const string HelpLinkBase = RepositoryInfo.Url + "/blob/main/docs/rules/";
 
         /// <summary>The category of the legacy-API rules (TRN0001, TRN0002).</summary>
         public const string MigrationCategory = "Migration";

@@ -7,10 +7,10 @@ using Microsoft.CodeAnalysis.Text;
 namespace TorchTrainer.Analyzers
 {
     /// <summary>
-    /// A rewrite decided by an analyzer: the replacement it names and the text edits that make it.
-    /// It travels in the diagnostic itself (edit spans as additional locations, texts and the
-    /// replacement's name as properties), so a code fix only applies it and the message always
-    /// matches the fix.
+    /// A rewrite: the replacement it names and the text edits that make it. The replacement (the decision the message
+    /// names) always travels in the diagnostic as a property. The edits travel with it only where they cost nothing to
+    /// compute (TRN0003: additional locations and texts); for TRN0001 and TRN0002 the code fix computes them from the
+    /// document when asked, so a build pays only for the message (see the rule pages and build/bench/analyzers).
     /// </summary>
     public sealed class FixData
     {
@@ -49,7 +49,15 @@ namespace TorchTrainer.Analyzers
             return Diagnostic.Create(descriptor, location, severity, locations.MoveToImmutable(), properties.ToImmutable(), messageArgs);
         }
 
-        /// <summary>Reads the rewrite back from a diagnostic created by <see cref="CreateDiagnostic"/>; null when it carries none.</summary>
+        /// <summary>
+        /// A diagnostic that carries only the decision its message names (the replacement), not the edits: the code fix
+        /// computes those when asked. What TRN0001 and TRN0002 report, so that a build pays only for the message.
+        /// </summary>
+        public static Diagnostic CreateDecisionDiagnostic(DiagnosticDescriptor descriptor, Location location, DiagnosticSeverity severity, string replacement, params object[] messageArgs) =>
+            Diagnostic.Create(descriptor, location, severity, additionalLocations: null,
+                ImmutableDictionary<string, string?>.Empty.Add(ReplacementKey, replacement), messageArgs);
+
+        /// <summary>Reads the rewrite back from a diagnostic created by <see cref="CreateDiagnostic"/>; null when it carries no edits.</summary>
         public static FixData? FromDiagnostic(Diagnostic diagnostic)
         {
             if (!diagnostic.Properties.TryGetValue(ReplacementKey, out var replacement) || replacement is null)

@@ -10,9 +10,6 @@ namespace TorchTrainer.Analyzers
     /// </summary>
     public abstract class TorchTrainerAnalyzer : DiagnosticAnalyzer
     {
-        /// <summary>The MSBuild property that turns the legacy-API diagnostics into errors, as analyzers see it.</summary>
-        public const string StrictModeOption = "build_property.TorchTrainerStrictLegacyApi";
-
         /// <inheritdoc />
         public sealed override void Initialize(AnalysisContext context)
         {
@@ -26,7 +23,7 @@ namespace TorchTrainer.Analyzers
                     return;
                 }
 
-                var strict = start.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(StrictModeOption, out var value)
+                var strict = start.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(Contract.StrictModeNames.AnalyzerOption, out var value)
                     && string.Equals(value?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
                 Register(start, types, strict);
             });

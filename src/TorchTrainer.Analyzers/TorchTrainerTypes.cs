@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using TorchTrainer.Contract;
 
 namespace TorchTrainer.Analyzers
 {
@@ -9,9 +10,6 @@ namespace TorchTrainer.Analyzers
     /// </summary>
     public sealed class TorchTrainerTypes
     {
-        /// <summary>Metadata name of the results type.</summary>
-        public const string TrainingResultsMetadataName = "TorchTrainer.TrainingResults";
-
         private TorchTrainerTypes(
             INamedTypeSymbol trainingResults,
             INamedTypeSymbol metricsSummary,
@@ -51,9 +49,6 @@ namespace TorchTrainer.Analyzers
         /// <summary><c>IReadOnlyList&lt;double&gt;</c>, the type of the legacy members and their replacements.</summary>
         public INamedTypeSymbol ReadOnlyListOfDouble { get; }
 
-        /// <summary>The name of the assembly (and package) the TorchTrainer types come from.</summary>
-        public const string AssemblyName = "TorchTrainer";
-
         /// <summary>
         /// Resolves the symbols, or returns null when the analyzers have nothing to do: the library
         /// is not referenced, or it is a v3.x library without the modern API (no
@@ -69,14 +64,14 @@ namespace TorchTrainer.Analyzers
         public static TorchTrainerTypes? TryCreate(Compilation compilation)
         {
             var library = FindLibrary(compilation);
-            var results = library?.GetTypeByMetadataName(TrainingResultsMetadataName);
-            var summary = library?.GetTypeByMetadataName("TorchTrainer.MetricsSummary");
+            var results = library?.GetTypeByMetadataName(ContractTypes.TrainingResultsMetadataName);
+            var summary = library?.GetTypeByMetadataName(ContractTypes.MetricsSummaryMetadataName);
             if (library is null || results is null || summary is null)
             {
                 return null;
             }
 
-            var modern = results.GetMembers("MetricsSummary").OfType<IPropertySymbol>().FirstOrDefault();
+            var modern = results.GetMembers(ContractMembers.MetricsSummary).OfType<IPropertySymbol>().FirstOrDefault();
             if (modern is null || !SymbolEqualityComparer.Default.Equals(modern.Type, summary))
             {
                 return null;
@@ -92,9 +87,9 @@ namespace TorchTrainer.Analyzers
             return new TorchTrainerTypes(
                 results,
                 summary,
-                library.GetTypeByMetadataName("TorchTrainer.EpochMetrics"),
-                FindProperty(results, "LossHistory"),
-                FindProperty(results, "ValLossHistory"),
+                library.GetTypeByMetadataName(ContractTypes.EpochMetricsMetadataName),
+                FindProperty(results, ContractMembers.LossHistory),
+                FindProperty(results, ContractMembers.ValLossHistory),
                 results.GetMembers("this[]").OfType<IPropertySymbol>()
                     .FirstOrDefault(p => p.Parameters.Length == 1 && p.Parameters[0].Type.SpecialType == SpecialType.System_String),
                 readOnlyListOfDouble);
@@ -106,7 +101,7 @@ namespace TorchTrainer.Analyzers
         {
             foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
             {
-                if (assembly.Identity.Name == AssemblyName)
+                if (assembly.Identity.Name == ContractTypes.AssemblyName)
                 {
                     return assembly;
                 }

@@ -7,6 +7,7 @@ namespace TorchTrainer.Analyzers.Tests;
 public class DocumentationTests
 {
     private static readonly string AnalyzerProject = Path.Combine(Repository.Root, "src", "TorchTrainer.Analyzers");
+    private static readonly string RulePages = Path.Combine(Repository.Root, "docs", "rules");
 
     public static TheoryData<string> DescriptorIds()
     {
@@ -24,7 +25,7 @@ public class DocumentationTests
     {
         var ids = typeof(DiagnosticIds).GetFields().Select(f => (string)f.GetValue(null)!).OrderBy(x => x).ToArray();
         Assert.Equal(ids, AllDescriptors().Select(d => d.Id).OrderBy(x => x));
-        var supported = new Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] { new LegacyMemberAnalyzer(), new LegacyKeyAnalyzer(), new NearMissColumnAnalyzer() }
+        var supported = Infrastructure.RuleCatalog.Analyzers
             .SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).OrderBy(x => x);
         Assert.Equal(ids, supported);
     }
@@ -34,7 +35,7 @@ public class DocumentationTests
     public void Rule_page_exists_with_the_descriptor_title(string id)
     {
         var descriptor = AllDescriptors().Single(d => d.Id == id);
-        var page = Path.Combine(AnalyzerProject, "docs", "rules", id + ".md");
+        var page = Path.Combine(RulePages, id + ".md");
         Assert.True(File.Exists(page), $"missing {page}");
         var text = File.ReadAllText(page);
         Assert.Equal($"# {id}: {descriptor.Title}", text.Split('\n')[0].TrimEnd());
@@ -46,10 +47,20 @@ public class DocumentationTests
 
     [Theory]
     [MemberData(nameof(DescriptorIds))]
-    public void Help_link_points_at_the_rule_page(string id)
+    public void Help_link_points_at_the_rule_page_of_the_packages_repository(string id)
     {
+        // One identity: the packages' RepositoryUrl / PackageProjectUrl and the help links are the same MSBuild property.
+        var repository = typeof(DocumentationTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TorchTrainerRepositoryUrl").Value;
+        Assert.Equal("https://github.com/torchtrainer/torchtrainer", repository);
         var descriptor = AllDescriptors().Single(d => d.Id == id);
-        Assert.Equal($"https://github.com/torchtrainer/torchtrainer/blob/main/src/TorchTrainer.Analyzers/docs/rules/{id}.md", descriptor.HelpLinkUri);
+        Assert.Equal($"https://github.com/torchtrainer/torchtrainer/blob/main/docs/rules/{id}.md", descriptor.HelpLinkUri);
+    }
+
+    [Fact]
+    public void Every_rule_page_is_a_rule()
+    {
+        var ids = AllDescriptors().Select(d => d.Id + ".md").Order();
+        Assert.Equal(ids, Directory.GetFiles(RulePages).Select(Path.GetFileName).Order());
     }
 
     [Theory]

@@ -26,8 +26,7 @@ public class RegisteredActionsTests
         }
         """;
 
-    private static readonly DiagnosticAnalyzer[] Analyzers =
-        [new LegacyMemberAnalyzer(), new LegacyKeyAnalyzer(), new NearMissColumnAnalyzer()];
+    private static readonly DiagnosticAnalyzer[] Analyzers = [.. RuleCatalog.Analyzers];
 
     public static TheoryData<string> AnalyzerNames => new(Analyzers.Select(a => a.GetType().Name));
 
@@ -61,11 +60,7 @@ public class RegisteredActionsTests
     private static async Task<AnalyzerTelemetryInfo> TelemetryAsync(string analyzerName, LibraryVersion? library)
     {
         var analyzer = Analyzers.Single(a => a.GetType().Name == analyzerName);
-        var references = TorchTrainerStubs.Framework.ToList();
-        if (library is { } version)
-        {
-            references.Add(TorchTrainerStubs.Reference(version));
-        }
+        var references = library is { } version ? TorchTrainerLibrary.References(version).ToList() : TorchTrainerLibrary.Framework.ToList();
 
         var compilation = CSharpCompilation.Create(
             "Consumer",

@@ -11,25 +11,23 @@ namespace TorchTrainer.Analyzers.Tests;
 /// src/Samples/LegacyTraining keeps its v3 report on purpose (the migration demo): its build must show each
 /// legacy use as a warning, without failing under the TreatWarningsAsErrors that src/ has.
 /// Building the sample here would copy a gigabyte of TorchSharp natives, so this checks it in two real but cheaper
-/// ways: the sample's own source files, read from the repository, go through the real analyzers (against the
-/// contract's stub library, with a stand-in for the Trainer API), and MSBuild's evaluation of the sample shows
+/// ways: the sample's own source files, read from the repository, compile against the real TorchTrainer and go
+/// through the real analyzers, and MSBuild's evaluation of the sample shows
 /// that the repository wires those analyzers into its build as warnings.
 /// </summary>
 public class SampleTests
 {
     private static readonly string SampleFolder = Path.Combine(Repository.Root, "src", "Samples", "LegacyTraining");
 
-    // Only what Program.cs needs to bind `trainer.Train(...)` to the stub's TrainingResults; every other missing
-    // member (TorchSharp, TrainerOptions, ...) is an ignored compiler error.
-    private const string TrainerStandIn = """
-        namespace TorchTrainer
-        {
-            public sealed class Trainer
-            {
-                public Trainer(object model, object? options = null) { }
-                public TrainingResults Train(object train, object? validation = null) => throw null!;
-            }
-        }
+    // What the SDK's ImplicitUsings gives the sample (Directory.Build.props turns them on).
+    private const string ImplicitUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
         """;
 
     [Fact]
@@ -38,14 +36,16 @@ public class SampleTests
         var test = new AllAnalyzersTest(LibraryVersion.V4)
         {
             OutputKind = OutputKind.ConsoleApplication,
-            CompilerDiagnostics = CompilerDiagnostics.None,
+            CompilerDiagnostics = CompilerDiagnostics.Errors, // the sample compiles against the real runtime
         };
         foreach (var file in Directory.GetFiles(SampleFolder, "*.cs").Order(StringComparer.Ordinal))
         {
             test.TestState.Sources.Add((Path.GetFileName(file), File.ReadAllText(file)));
         }
 
-        test.TestState.Sources.Add(("TrainerStandIn.cs", TrainerStandIn));
+        test.TestState.Sources.Add(("GlobalUsings.cs", ImplicitUsings));
+        test.TestState.OutputKind = OutputKind.ConsoleApplication;
+        test.TestState.AdditionalReferences.Add(Basic.Reference.Assemblies.Net100.References.SystemRuntimeNumerics); // TorchSharp's Complex
         // Every legacy read in the sample's report, wherever the report sits in the file.
         var program = File.ReadAllLines(Path.Combine(SampleFolder, "Program.cs"));
         for (var line = 0; line < program.Length; line++)

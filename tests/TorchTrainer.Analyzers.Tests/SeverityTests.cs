@@ -74,7 +74,7 @@ public class SeverityTests
         var solution = workspace.CurrentSolution.AddProject(ProjectInfo.Create(
             projectId, VersionStamp.Default, "P", "P", LanguageNames.CSharp, filePath: "/P/P.csproj",
             compilationOptions: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary),
-            metadataReferences: TorchTrainerStubs.Framework.Append(TorchTrainerStubs.Reference(LibraryVersion.V4))));
+            metadataReferences: TorchTrainerLibrary.References(LibraryVersion.V4)));
         var code = Source.Replace("{|#0:", "").Replace("{|#1:", "").Replace("{|#2:", "").Replace("|}", "");
         solution = solution.AddDocument(DocumentId.CreateNewId(projectId), "T.cs", SourceText.From(code), filePath: "/P/T.cs");
         if (globalConfig is not null)
@@ -90,7 +90,7 @@ public class SeverityTests
         var project = solution.GetProject(projectId)!;
         var compilation = (await project.GetCompilationAsync())!;
         var diagnostics = await compilation.WithAnalyzers(
-            ImmutableArray.Create<DiagnosticAnalyzer>(new LegacyMemberAnalyzer(), new LegacyKeyAnalyzer(), new NearMissColumnAnalyzer()),
+            RuleCatalog.Analyzers,
             project.AnalyzerOptions).GetAnalyzerDiagnosticsAsync();
         Assert.Equal(expected, string.Join(", ", diagnostics.OrderBy(d => d.Id).Select(d => $"{d.Id} {d.Severity}")));
     }

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TorchTrainer.Contract;
 
 namespace TorchTrainer.Analyzers.CodeFixes
 {
@@ -32,19 +33,42 @@ namespace TorchTrainer.Analyzers.CodeFixes
             : diagnosticId == MissingPatternMemberId ? FixEquivalenceKeys.MissingLegacyPatternMember
             : FixEquivalenceKeys.LegacyMember;
 
+        /// <summary>The idiomatic rewrite (Perplexity, FinalValLoss, BestEpoch) where TRN0001's use is part of such a shape.</summary>
+        protected override async Task RegisterSecondChoicesAsync(CodeFixContext context, Diagnostic diagnostic)
+        {
+            if (diagnostic.Id != DiagnosticIds.LegacyMember || !diagnostic.Location.IsInSource)
+            {
+                return;
+            }
+
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || diagnostic.Location.SourceSpan.End > root.FullSpan.End
+                || !(root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is SimpleNameSyntax name)
+                || IdiomaticRewrite.TryCreate(name, model, context.CancellationToken) is not { } idiom)
+            {
+                return;
+            }
+
+            context.RegisterCodeFix(CreateAction(context, idiom.Title, new[] { idiom.Change }, FixEquivalenceKeys.LegacyMemberIdiomatic), diagnostic);
+        }
+
         /// <inheritdoc />
         protected override async Task<FixData?> ComputeFixAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (diagnostic.Id != MissingMemberId && diagnostic.Id != MissingPatternMemberId)
-            {
-                return null;
-            }
-
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (root is null || model is null || !diagnostic.Location.IsInSource || diagnostic.Location.SourceSpan.End > root.FullSpan.End)
             {
                 return null;
+            }
+
+            // TRN0001 carries only its decision (the replacement its message names): the edits are made here.
+            if (diagnostic.Id == DiagnosticIds.LegacyMember)
+            {
+                return root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is SimpleNameSyntax used && LegacyMemberRewrite.IsLegacyName(used.Identifier.ValueText)
+                    ? LegacyMemberRewrite.Create(used, model, cancellationToken)
+                    : null;
             }
 
             // CS1061 covers the name, or ".Name" in a null-conditional access.
@@ -149,8 +173,8 @@ namespace TorchTrainer.Analyzers.CodeFixes
 
             return type is INamedTypeSymbol
             {
-                Name: "TrainingResults",
-                ContainingNamespace: { Name: "TorchTrainer", ContainingNamespace.IsGlobalNamespace: true },
+                Name: ContractTypes.TrainingResults,
+                ContainingNamespace: { Name: ContractTypes.Namespace, ContainingNamespace.IsGlobalNamespace: true },
             };
         }
     }

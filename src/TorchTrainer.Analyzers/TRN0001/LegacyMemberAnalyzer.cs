@@ -46,8 +46,9 @@ namespace TorchTrainer.Analyzers
                 return;
             }
 
-            var fix = LegacyMemberRewrite.Create(name, reference.SemanticModel, context.CancellationToken);
-            context.ReportDiagnostic(fix.CreateDiagnostic(Descriptors.LegacyMember, name.GetLocation(), severity, property.Name, fix.Replacement));
+            // Only what the message names is decided here; the code fix computes the edits (LegacyMemberRewrite.Create).
+            var replacement = LegacyMemberRewrite.ReplacementFor(name, reference.SemanticModel, context.CancellationToken);
+            context.ReportDiagnostic(FixData.CreateDecisionDiagnostic(Descriptors.LegacyMember, name.GetLocation(), severity, replacement, property.Name, replacement));
         }
 
         private static bool IsInNameOf(IOperation operation)

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
+using TorchTrainer.Contract;
 
 namespace TorchTrainer.Analyzers
 {
@@ -15,23 +16,24 @@ namespace TorchTrainer.Analyzers
     /// </summary>
     public static class LegacyMemberRewrite
     {
-        /// <summary>The legacy training-loss member.</summary>
-        public const string LossHistory = "LossHistory";
-
-        /// <summary>The legacy validation-loss member.</summary>
-        public const string ValLossHistory = "ValLossHistory";
-
-        /// <summary>Replacement of a read of the last training loss.</summary>
-        public const string FinalLoss = "FinalLoss";
+        private const string LossHistory = ContractMembers.LossHistory;
+        private const string ValLossHistory = ContractMembers.ValLossHistory;
+        private const string FinalLoss = ContractMembers.FinalLoss;
 
         /// <summary>Replacement of any other use of <c>LossHistory</c>.</summary>
-        public const string TrainLoss = "MetricsSummary.TrainLoss";
+        public const string TrainLoss = ContractMembers.MetricsSummary + "." + ContractMembers.TrainLoss;
 
         /// <summary>Replacement of any use of <c>ValLossHistory</c>.</summary>
-        public const string ValLoss = "MetricsSummary.ValLoss";
+        public const string ValLoss = ContractMembers.MetricsSummary + "." + ContractMembers.ValLoss;
 
         /// <summary>True for the names of the legacy members.</summary>
         public static bool IsLegacyName(string name) => name == LossHistory || name == ValLossHistory;
+
+        /// <summary>What the use named by <paramref name="name"/> becomes, as the message names it (the decision of <see cref="Create"/>, without its edits).</summary>
+        public static string ReplacementFor(SimpleNameSyntax name, SemanticModel model, CancellationToken cancellationToken) =>
+            name.Identifier.ValueText == ValLossHistory ? ValLoss
+            : TryGetLastElementRead(name, model, cancellationToken, out _) ? FinalLoss
+            : TrainLoss;
 
         /// <summary>
         /// The rewrite of the use named by <paramref name="name"/> (the identifier <c>LossHistory</c> or
@@ -50,7 +52,7 @@ namespace TorchTrainer.Analyzers
             }
 
             var replacement = isVal ? ValLoss : TrainLoss;
-            var member = isVal ? "ValLoss" : "TrainLoss";
+            var member = isVal ? ContractMembers.ValLoss : ContractMembers.TrainLoss;
 
             // { LossHistory: P } before C# 10 (no extended property patterns): { MetricsSummary: { TrainLoss: P } }.
             if (name.Parent is NameColonSyntax { Parent: SubpatternSyntax subpattern }
@@ -58,7 +60,7 @@ namespace TorchTrainer.Analyzers
                 && options.LanguageVersion < LanguageVersion.CSharp10)
             {
                 return new FixData(replacement, ImmutableArray.Create(
-                    new TextChange(name.Span, "MetricsSummary: { " + member),
+                    new TextChange(name.Span, ContractMembers.MetricsSummary + ": { " + member),
                     new TextChange(new TextSpan(subpattern.Pattern.Span.End, 0), " }")));
             }
 

@@ -56,7 +56,7 @@ namespace TorchTrainer.Analyzers
                     && argument.Value.Syntax is LiteralExpressionSyntax literal
                     && literal.IsKind(SyntaxKind.StringLiteralExpression)
                     && literal.Token.Value is string column
-                    && StandardColumns.SuggestFor(column) is { } suggestion)
+                    && Contract.ColumnNames.SuggestFor(column) is { } suggestion)
                 {
                     var fix = new FixData(suggestion, ImmutableArray.Create(new TextChange(literal.Span, SymbolDisplay.FormatLiteral(suggestion, quote: true))));
                     context.ReportDiagnostic(fix.CreateDiagnostic(Descriptors.NearMissColumn, literal.GetLocation(), Descriptors.NearMissColumn.DefaultSeverity, column, suggestion));

@@ -31,6 +31,10 @@ internal static class MigrateCommand
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the unified diff of every change; write nothing." };
         var check = new Option<bool>("--check") { Description = "Write nothing; exit 1 when anything would change (a CI gate)." };
+        var idiomatic = new Option<bool>("--idiomatic")
+        {
+            Description = "Where a fix offers an idiomatic rewrite (Math.Exp(v[^1]) to Perplexity, v[^1] to FinalValLoss, the hand-computed best epoch to BestEpoch), apply it instead of the exact one. These read the last validated epoch and skip NaN epochs: the same output on runs validated every epoch.",
+        };
         var report = new Option<string?>("--report") { Description = "Write the findings to FILE: SARIF 2.1.0 when it ends in .sarif, JSON otherwise.", HelpName = "FILE" };
         var diagnostics = new Option<string[]>("--diagnostics")
         {
@@ -50,7 +54,7 @@ internal static class MigrateCommand
         // the assembly's, TorchTrainer.Migrate, and cannot be set (dotnet/command-line-api#2365).
         var root = new Command(ToolCommandName, "Migrates TorchTrainer v3 results code (LossHistory, ValLossHistory, legacy keys) to the v4 API in solutions, projects, folders, file-based apps and notebooks.")
         {
-            paths, dryRun, check, report, diagnostics, verbosity, new HelpOption(), new VersionOption(),
+            paths, dryRun, check, idiomatic, report, diagnostics, verbosity, new HelpOption(), new VersionOption(),
         };
 
         var exitCode = Ok;
@@ -68,6 +72,7 @@ internal static class MigrateCommand
                 Paths = parse.GetValue(paths) ?? [],
                 DryRun = parse.GetValue(dryRun),
                 Check = parse.GetValue(check),
+                Idiomatic = parse.GetValue(idiomatic),
                 ReportPath = parse.GetValue(report),
                 Diagnostics = parse.GetValue(diagnostics) ?? [],
                 Verbosity = level.Value,

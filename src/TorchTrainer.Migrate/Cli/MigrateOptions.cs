@@ -22,6 +22,9 @@ internal sealed record MigrateOptions
     public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
     public int MaxPasses { get; init; } = 3;
 
+    /// <summary>Apply the idiomatic rewrites (second code actions, e.g. Perplexity, BestEpoch) where offered, the exact fix elsewhere.</summary>
+    public bool Idiomatic { get; init; }
+
     /// <summary>Projects of a solution loaded into one MSBuild workspace at most (see MsBuildLoader).</summary>
     public int PartitionSize { get; init; } = Workspace.MsBuildLoader.DefaultPartitionSize;
 

@@ -96,7 +96,7 @@ internal sealed class MigrationRunner
             return Fail(readErrors);
         }
 
-        _engine = new FixEngine(_analyzers, ids, _options.MaxPasses);
+        _engine = new FixEngine(_analyzers, ids, _options.MaxPasses, _options.Idiomatic);
         _writer = new ChangeWriter(inputs.Roots, _options.Writes);
         Progress($"trainer-migrate: {_options.Mode}, rules {string.Join(", ", ids)}, analyzers from {_analyzers.Source}", Verbosity.Detailed);
 

@@ -11,6 +11,8 @@ namespace TorchTrainer.Migrate.Fixing;
 /// Computes the diagnostics of a project with the given analyzers, applies each ID's fixes in one batch
 /// through the provider's Fix All (one equivalence key per ID), and repeats until nothing changes or
 /// the pass bound is reached. What is still reported afterwards comes back with a reason.
+/// With <c>idiomatic</c>, the diagnostics whose fixer offers an idiomatic action (equivalence key ending in
+/// <see cref="IdiomaticKeySuffix"/>) are fixed with it first, the others with the exact fix, in the same pass.
 /// </summary>
 internal sealed class FixEngine
 {
@@ -19,9 +21,14 @@ internal sealed class FixEngine
     private readonly HashSet<string> _compilerIds;
     private readonly Dictionary<string, List<CodeFixProvider>> _fixersById = new(StringComparer.OrdinalIgnoreCase);
     private readonly int _maxPasses;
+    private readonly bool _idiomatic;
 
-    public FixEngine(AnalyzerSet set, IEnumerable<string> diagnosticIds, int maxPasses = 3)
+    /// <summary>The suffix of the equivalence keys of the idiomatic tier (the TorchTrainer fixes' convention).</summary>
+    public const string IdiomaticKeySuffix = TorchTrainer.Analyzers.CodeFixes.FixEquivalenceKeys.IdiomaticSuffix;
+
+    public FixEngine(AnalyzerSet set, IEnumerable<string> diagnosticIds, int maxPasses = 3, bool idiomatic = false)
     {
+        _idiomatic = idiomatic;
         _ids = new HashSet<string>(diagnosticIds, StringComparer.OrdinalIgnoreCase);
         _maxPasses = Math.Max(1, maxPasses);
         _analyzers = [.. set.Analyzers.Where(a => a.SupportedDiagnostics.Any(d => _ids.Contains(d.Id)))];
@@ -205,7 +212,7 @@ internal sealed class FixEngine
             {
                 try
                 {
-                    if (await FixAllAsync(project, fixer, group.Key, [.. group], accepted, ct).ConfigureAwait(false))
+                    if (await FixAllAsync(project, fixer, group.Key, [.. group], accepted, _idiomatic, ct).ConfigureAwait(false))
                     {
                         break;
                     }
@@ -233,32 +240,59 @@ internal sealed class FixEngine
     }
 
     private static async Task<bool> FixAllAsync(Project project, CodeFixProvider fixer, string id, List<FoundDiagnostic> group,
-        Dictionary<DocumentId, List<TextChange>> accepted, CancellationToken ct)
+        Dictionary<DocumentId, List<TextChange>> accepted, bool idiomatic, CancellationToken ct)
     {
-        var fixAll = fixer.GetFixAllProvider();
-        if (fixAll is null)
+        if (fixer.GetFixAllProvider() is null)
         {
             return false;
         }
 
-        // The equivalence key: the one most of this ID's diagnostics are offered first.
-        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        // The equivalence key: the one most of this ID's diagnostics are offered first; with --idiomatic, first the
+        // idiomatic key for the diagnostics that offer one.
+        var exactKeys = new Dictionary<string, int>(StringComparer.Ordinal);
+        var idiomaticKeys = new Dictionary<string, List<FoundDiagnostic>>(StringComparer.Ordinal);
+        var exact = new List<FoundDiagnostic>();
         foreach (var found in group)
         {
             var actions = await GetActionsAsync(fixer, project.GetDocument(found.DocumentId)!, found.Diagnostic, ct).ConfigureAwait(false);
-            if (actions.Count > 0)
+            var idiomaticKey = idiomatic
+                ? actions.Select(a => a.EquivalenceKey).FirstOrDefault(k => k?.EndsWith(IdiomaticKeySuffix, StringComparison.Ordinal) == true)
+                : null;
+            if (idiomaticKey is not null)
+            {
+                if (!idiomaticKeys.TryGetValue(idiomaticKey, out var members))
+                {
+                    idiomaticKeys[idiomaticKey] = members = [];
+                }
+
+                members.Add(found);
+            }
+            else if (actions.Count > 0)
             {
                 var key = actions[0].EquivalenceKey ?? string.Empty;
-                keys[key] = keys.GetValueOrDefault(key) + 1;
+                exactKeys[key] = exactKeys.GetValueOrDefault(key) + 1;
+                exact.Add(found);
             }
         }
 
-        if (keys.Count == 0)
+        var any = false;
+        foreach (var (key, members) in idiomaticKeys)
         {
-            return false;
+            any |= await ApplyFixAllAsync(project, fixer, id, members, key, accepted, ct).ConfigureAwait(false);
         }
 
-        var equivalenceKey = keys.MaxBy(k => k.Value).Key;
+        if (exactKeys.Count > 0)
+        {
+            any |= await ApplyFixAllAsync(project, fixer, id, exact, exactKeys.MaxBy(k => k.Value).Key, accepted, ct).ConfigureAwait(false);
+        }
+
+        return any;
+    }
+
+    private static async Task<bool> ApplyFixAllAsync(Project project, CodeFixProvider fixer, string id, List<FoundDiagnostic> group,
+        string equivalenceKey, Dictionary<DocumentId, List<TextChange>> accepted, CancellationToken ct)
+    {
+        var fixAll = fixer.GetFixAllProvider()!;
         var provider = new FixedSetDiagnosticProvider(group
             .GroupBy(f => f.DocumentId)
             .ToDictionary(g => g.Key, g => g.Select(f => f.Diagnostic).ToImmutableArray()));

@@ -7,10 +7,10 @@ namespace TorchTrainer;
 internal static class StrictLegacyApi
 {
     /// <summary>The AppContext switch that the package's MSBuild property <c>TorchTrainerStrictLegacyApi</c> sets.</summary>
-    public const string AppContextSwitch = "TorchTrainer.StrictLegacyApi";
+    public const string AppContextSwitch = Contract.StrictModeNames.AppContextSwitch;
 
     /// <summary>The environment variable that turns strict mode on without rebuilding.</summary>
-    public const string EnvironmentVariable = "TORCHTRAINER_STRICT_LEGACY_API";
+    public const string EnvironmentVariable = Contract.StrictModeNames.EnvironmentVariable;
 
     /// <summary>Returns what turned strict mode on, or null when it is off.</summary>
     public static string? Source()

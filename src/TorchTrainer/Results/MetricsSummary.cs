@@ -163,7 +163,7 @@ public sealed class MetricsSummary : IReadOnlyList<EpochMetrics>
 
     private KeyNotFoundException UnknownColumn(string column)
     {
-        var hint = StandardColumns.KnownAliases.TryGetValue(column, out var meant) && _index.ContainsKey(meant) ? $" Did you mean '{meant}'?" : "";
+        var hint = Contract.ColumnNames.SuggestFor(column) is { } meant && _index.ContainsKey(meant) ? $" Did you mean '{meant}'?" : "";
         var known = _columnNames.Length == 0 ? "The table has no columns." : "Columns: " + string.Join(", ", _columnNames.Select(n => $"'{n}'")) + ".";
         return new KeyNotFoundException($"MetricsSummary has no column '{column}'.{hint} {known}");
     }

@@ -1,41 +1,29 @@
+using TorchTrainer.Contract;
+
 namespace TorchTrainer;
 
 /// <summary>
 /// The keys of <see cref="TrainingResults"/>' string-keyed view. They are also the keys of
-/// results.json, which readers in other languages rely on.
+/// results.json, which readers in other languages rely on. Defined once in src/Shared/ContractNames.cs, which the
+/// analyzers compile too.
 /// </summary>
 public static class ResultKeys
 {
 #pragma warning disable CS1591 // each name is its own documentation; the contract describes the values
-    public const string MetricsSummary = "metrics_summary";
-    public const string FinalLoss = "final_loss";
-    public const string FinalValLoss = "final_val_loss";
-    public const string Perplexity = "perplexity";
-    public const string BestEpoch = "best_epoch";
-    public const string TrainingTimeSeconds = "training_time_s";
-    public const string BestCheckpoint = "best_checkpoint";
-    public const string LossHistory = "loss_history";
-    public const string ValLossHistory = "val_loss_history";
+    public const string MetricsSummary = KeyNames.MetricsSummary;
+    public const string FinalLoss = KeyNames.FinalLoss;
+    public const string FinalValLoss = KeyNames.FinalValLoss;
+    public const string Perplexity = KeyNames.Perplexity;
+    public const string BestEpoch = KeyNames.BestEpoch;
+    public const string TrainingTimeSeconds = KeyNames.TrainingTimeSeconds;
+    public const string BestCheckpoint = KeyNames.BestCheckpoint;
+    public const string LossHistory = KeyNames.LossHistory;
+    public const string ValLossHistory = KeyNames.ValLossHistory;
 #pragma warning restore CS1591
 
     /// <summary>Every key, modern first, then the legacy ones (deprecated until v5.0).</summary>
-    public static IReadOnlyList<string> All { get; } =
-        [MetricsSummary, FinalLoss, FinalValLoss, Perplexity, BestEpoch, TrainingTimeSeconds, BestCheckpoint, LossHistory, ValLossHistory];
+    public static IReadOnlyList<string> All { get; } = Array.AsReadOnly(KeyNames.All);
 
     /// <summary>The legacy keys, listed as <c>deprecated_keys</c> in results.json.</summary>
-    public static IReadOnlyList<string> Deprecated { get; } = [LossHistory, ValLossHistory];
-
-    /// <summary>Keys people reach for that were never valid, or were renamed, and the key they mean.</summary>
-    internal static IReadOnlyDictionary<string, string> Renamed { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["final_train_loss"] = FinalLoss,
-        ["train_loss"] = FinalLoss,
-        ["loss"] = FinalLoss,
-        ["val_loss"] = FinalValLoss,
-        ["final_validation_loss"] = FinalValLoss,
-        ["best_checkpoint_path"] = BestCheckpoint,
-        ["training_time"] = TrainingTimeSeconds,
-        ["metrics"] = MetricsSummary,
-        ["history"] = MetricsSummary,
-    };
+    public static IReadOnlyList<string> Deprecated { get; } = Array.AsReadOnly(KeyNames.Deprecated);
 }

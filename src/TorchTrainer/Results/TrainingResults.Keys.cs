@@ -47,7 +47,7 @@ public sealed partial class TrainingResults
     private static KeyNotFoundException UnknownKey(string key)
     {
         var meant = ResultKeys.All.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase))
-            ?? (ResultKeys.Renamed.TryGetValue(key, out var renamed) ? renamed : null);
+            ?? (Contract.KeyNames.Renamed.TryGetValue(key, out var renamed) ? renamed : null);
         var hint = meant is null ? "" : $" Did you mean '{meant}'?";
         return new KeyNotFoundException(
             $"TrainingResults has no key '{key}'.{hint} Valid keys: {string.Join(", ", ResultKeys.All.Select(k => $"'{k}'"))}.");

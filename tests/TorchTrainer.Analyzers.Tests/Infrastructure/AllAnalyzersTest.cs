@@ -5,16 +5,16 @@ using Microsoft.CodeAnalysis.Testing;
 
 namespace TorchTrainer.Analyzers.Tests.Infrastructure;
 
-/// <summary>A diagnostics-only test that runs all three TorchTrainer analyzers together against a stub.</summary>
+/// <summary>A diagnostics-only test that runs every TorchTrainer analyzer together against a TorchTrainer built from the real runtime.</summary>
 public sealed class AllAnalyzersTest : CSharpCodeFixTest<LegacyMemberAnalyzer, EmptyCodeFixProvider, DefaultVerifier>
 {
     public AllAnalyzersTest(LibraryVersion? version = LibraryVersion.V4)
     {
         ReferenceAssemblies = new ReferenceAssemblies("net8.0");
-        TestState.AdditionalReferences.AddRange(TorchTrainerStubs.Framework);
+        TestState.AdditionalReferences.AddRange(TorchTrainerLibrary.Framework);
         if (version is { } v)
         {
-            TestState.AdditionalReferences.Add(TorchTrainerStubs.Reference(v));
+            TestState.AdditionalReferences.AddRange(TorchTrainerLibrary.LibraryReferences(v));
         }
     }
 
@@ -24,6 +24,5 @@ public sealed class AllAnalyzersTest : CSharpCodeFixTest<LegacyMemberAnalyzer, E
     protected override CompilationOptions CreateCompilationOptions() =>
         base.CreateCompilationOptions().WithOutputKind(OutputKind);
 
-    protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() =>
-        new DiagnosticAnalyzer[] { new LegacyMemberAnalyzer(), new LegacyKeyAnalyzer(), new NearMissColumnAnalyzer() };
+    protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => RuleCatalog.Analyzers;
 }

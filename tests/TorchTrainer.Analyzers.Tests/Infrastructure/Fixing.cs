@@ -12,13 +12,11 @@ namespace TorchTrainer.Analyzers.Tests.Infrastructure;
 /// <summary>Runs the analyzers and the code fixes on a single document outside the testing library.</summary>
 public static class Fixing
 {
-    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers =
-        ImmutableArray.Create<DiagnosticAnalyzer>(new LegacyMemberAnalyzer(), new LegacyKeyAnalyzer(), new NearMissColumnAnalyzer());
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers => RuleCatalog.Analyzers;
 
-    public static readonly ImmutableArray<CodeFixProvider> Fixers =
-        ImmutableArray.Create<CodeFixProvider>(new LegacyMemberFixer(), new LegacyKeyFixer(), new NearMissColumnFixer());
+    public static ImmutableArray<CodeFixProvider> Fixers => RuleCatalog.Fixers;
 
-    /// <summary>A one-document project referencing the given TorchTrainer stub.</summary>
+    /// <summary>A one-document project referencing the given TorchTrainer.</summary>
     public static Document CreateDocument(AdhocWorkspace workspace, string source, LibraryVersion version, OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
     {
         var projectId = ProjectId.CreateNewId();
@@ -26,7 +24,7 @@ public static class Fixing
             projectId, VersionStamp.Default, "P" + projectId.Id.ToString("N"), "P" + projectId.Id.ToString("N"), LanguageNames.CSharp,
             compilationOptions: new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable),
             parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-            metadataReferences: TorchTrainerStubs.Framework.Append(TorchTrainerStubs.Reference(version))));
+            metadataReferences: TorchTrainerLibrary.References(version)));
         var documentId = DocumentId.CreateNewId(projectId);
         return solution.AddDocument(documentId, "Program.cs", SourceText.From(source)).GetDocument(documentId)!;
     }
@@ -68,6 +66,39 @@ public static class Fixing
         var operations = await action.GetOperationsAsync(CancellationToken.None);
         var solution = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
         return solution.GetDocument(document.Id)!;
+    }
+
+    /// <summary>
+    /// Fixes everything the way <c>trainer-migrate --idiomatic</c> does: while a diagnostic offers an idiomatic action
+    /// (equivalence key ending in <see cref="FixEquivalenceKeys.IdiomaticSuffix"/>), Fix All with that key; then the exact fixes.
+    /// </summary>
+    public static async Task<Document> FixAllIdiomaticAsync(Document document)
+    {
+        for (var iteration = 0; iteration < 10; iteration++)
+        {
+            string? key = null;
+            Diagnostic[] group = [];
+            foreach (var diagnostic in (await AnalyzeAsync(document)).OrderBy(d => d.Location.SourceSpan.Start))
+            {
+                key = (await GetFixesAsync(document, diagnostic)).Select(a => a.EquivalenceKey).FirstOrDefault(k => k!.EndsWith(FixEquivalenceKeys.IdiomaticSuffix, StringComparison.Ordinal));
+                if (key is not null)
+                {
+                    group = (await AnalyzeAsync(document)).Where(d => d.Id == diagnostic.Id).ToArray();
+                    break;
+                }
+            }
+
+            if (key is null)
+            {
+                return await FixAllAsync(document);
+            }
+
+            var fixer = Fixers.First(f => f.FixableDiagnosticIds.Contains(group[0].Id));
+            var context = new FixAllContext(document, fixer, FixAllScope.Document, key, new[] { group[0].Id }, new FixedDiagnostics(group.ToImmutableArray()), CancellationToken.None);
+            document = await ApplyAsync(document, (await fixer.GetFixAllProvider()!.GetFixAsync(context))!);
+        }
+
+        throw new InvalidOperationException("The idiomatic fixes did not converge.");
     }
 
     /// <summary>

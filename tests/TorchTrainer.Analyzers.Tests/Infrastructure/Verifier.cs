@@ -1,4 +1,3 @@
-using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -9,8 +8,8 @@ using Microsoft.CodeAnalysis.Testing;
 namespace TorchTrainer.Analyzers.Tests.Infrastructure;
 
 /// <summary>
-/// An analyzer + code fix test against a TorchTrainer stub, offline: .NET 8 reference assemblies come
-/// from Basic.Reference.Assemblies, not from a package download. Checks diagnostics (span, message,
+/// An analyzer + code fix test against a TorchTrainer made from the real runtime (<see cref="TorchTrainerLibrary"/>),
+/// offline: the framework's reference assemblies come from Basic.Reference.Assemblies, not from a package download. Checks diagnostics (span, message,
 /// severity), the fixed code, and Fix All in document, project and solution scope.
 /// </summary>
 public sealed class Test<TAnalyzer, TFixer> : CSharpCodeFixTest<TAnalyzer, TFixer, DefaultVerifier>
@@ -20,8 +19,8 @@ public sealed class Test<TAnalyzer, TFixer> : CSharpCodeFixTest<TAnalyzer, TFixe
     public Test(LibraryVersion version = LibraryVersion.V4)
     {
         ReferenceAssemblies = new ReferenceAssemblies("net8.0");
-        TestState.AdditionalReferences.AddRange(TorchTrainerStubs.Framework);
-        TestState.AdditionalReferences.Add(TorchTrainerStubs.Reference(version));
+        TestState.AdditionalReferences.AddRange(TorchTrainerLibrary.Framework);
+        TestState.AdditionalReferences.AddRange(TorchTrainerLibrary.LibraryReferences(version));
     }
 
     /// <summary>The C# version the test sources are parsed with.</summary>

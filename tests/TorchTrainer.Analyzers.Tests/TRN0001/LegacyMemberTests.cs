@@ -230,15 +230,15 @@ public class LegacyMemberTests
         test.TestState.Sources.Add(("A.cs", Header + "class A { double M(TrainingResults r) => r.{|#0:LossHistory|}[^1] + r.{|#1:ValLossHistory|}.Count; }"));
         test.TestState.Sources.Add(("B.cs", Header + "class B { object M(TrainingResults r) => r?.{|#2:LossHistory|}; }"));
         var other = test.TestState.AdditionalProjects["Other"];
-        other.AdditionalReferences.AddRange(TorchTrainerStubs.Framework);
-        other.AdditionalReferences.Add(TorchTrainerStubs.Reference(LibraryVersion.V4));
+        other.AdditionalReferences.AddRange(TorchTrainerLibrary.Framework);
+        other.AdditionalReferences.AddRange(TorchTrainerLibrary.LibraryReferences(LibraryVersion.V4));
         other.Sources.Add(("/Other/O.cs", Header + "class O { double M(TrainingResults r) => r.{|#3:LossHistory|}.Last(); }"));
 
         test.FixedState.Sources.Add(("A.cs", Header + "class A { double M(TrainingResults r) => r.FinalLoss + r.MetricsSummary.ValLoss.Count; }"));
         test.FixedState.Sources.Add(("B.cs", Header + "class B { object M(TrainingResults r) => r?.MetricsSummary.TrainLoss; }"));
         var fixedOther = test.FixedState.AdditionalProjects["Other"];
-        fixedOther.AdditionalReferences.AddRange(TorchTrainerStubs.Framework);
-        fixedOther.AdditionalReferences.Add(TorchTrainerStubs.Reference(LibraryVersion.V4));
+        fixedOther.AdditionalReferences.AddRange(TorchTrainerLibrary.Framework);
+        fixedOther.AdditionalReferences.AddRange(TorchTrainerLibrary.LibraryReferences(LibraryVersion.V4));
         fixedOther.Sources.Add(("/Other/O.cs", Header + "class O { double M(TrainingResults r) => r.FinalLoss; }"));
 
         test.ExpectedDiagnostics.Add(Loss(0, "FinalLoss"));

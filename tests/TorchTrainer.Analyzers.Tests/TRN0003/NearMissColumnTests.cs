@@ -69,7 +69,7 @@ public class NearMissColumnTests
     [InlineData("train/loss/ema", null)]
     [InlineData("épоch", null)]
     public void SuggestFor(string name, string? expected) =>
-        Assert.Equal(expected, StandardColumns.SuggestFor(name));
+        Assert.Equal(expected, Contract.ColumnNames.SuggestFor(name));
 
     private static string Method(string expression) => Header + $$"""
         class C

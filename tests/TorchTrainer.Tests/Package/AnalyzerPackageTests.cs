@@ -159,8 +159,23 @@ public sealed partial class AnalyzerPackageTests(PackedPackage package, ITestOut
         foreach (var id in new[] { "TRN0001", "TRN0002", "TRN0003" })
         {
             Assert.True(rules.TryGetValue(id, out var helpUri), $"SARIF has no rule {id}");
-            Assert.EndsWith($"/docs/rules/{id}.md", helpUri);
+            Assert.Equal($"https://github.com/torchtrainer/torchtrainer/blob/main/docs/rules/{id}.md", helpUri);
         }
+    }
+
+    [Fact]
+    public void Package_metadata_names_the_repository_the_help_links_point_into_and_carries_the_readme()
+    {
+        using var nupkg = System.IO.Compression.ZipFile.OpenRead(package.PackagePath);
+        using var reader = new StreamReader(nupkg.GetEntry("TorchTrainer.nuspec")!.Open());
+        var nuspec = System.Xml.Linq.XDocument.Parse(reader.ReadToEnd()).Root!;
+        var ns = nuspec.Name.Namespace;
+        var metadata = nuspec.Element(ns + "metadata")!;
+        Assert.Equal("https://github.com/torchtrainer/torchtrainer", metadata.Element(ns + "repository")?.Attribute("url")?.Value);
+        Assert.Equal("https://github.com/torchtrainer/torchtrainer", metadata.Element(ns + "projectUrl")?.Value);
+        Assert.Equal("MIT", metadata.Element(ns + "license")?.Value);
+        Assert.Equal("README.md", metadata.Element(ns + "readme")?.Value);
+        Assert.NotNull(nupkg.GetEntry("README.md"));
     }
 
     private static string[] NumberLines(string output) =>
