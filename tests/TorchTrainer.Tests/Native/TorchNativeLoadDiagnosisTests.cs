@@ -70,15 +70,6 @@ public sealed class TorchNativeLoadDiagnosisTests : IDisposable
         Assert.Contains($"{notElf} cannot be read as an ELF library: it is not an ELF file (it does not start with the ELF magic bytes).", message);
     }
 
-    [Fact]
-    public void The_exception_carries_the_explanation_and_TorchSharps_exception()
-    {
-        var exception = new TorchNativeLoadException(Describe(NativeTestFiles.CacheLibTorchSharp, NativeTestFiles.SystemLibStdCxx), TorchSharpError);
-
-        Assert.StartsWith("TorchSharp cannot load its native library.", exception.Message);
-        Assert.Same(TorchSharpError, exception.InnerException);
-    }
-
     private static string Describe(string library, string libStdCxx) =>
         TorchNativeLoadDiagnosis.Describe(library, [Path.GetDirectoryName(library)!], libStdCxx, LoaderError, TorchSharpError);
 }
