@@ -116,13 +116,13 @@ public class MetricSinkHostTests
         Assert.Equal(["start", "step 1"], hanging.Events);
     }
 
+    /// <summary>The end gives up on a sink that never returns: EndTimeout is the setting under test, not a race.</summary>
     [Fact]
-    public async Task The_end_waits_a_bounded_time_for_a_sink_that_hangs_at_the_end()
+    public async Task The_end_gives_up_on_a_sink_that_hangs_at_the_end_after_EndTimeout()
     {
         var report = new SyncStringWriter();
         using var hanging = new HangingSink(hangIn: nameof(IMetricSink.OnTrainingEnd));
-        var good = new RecordingSink();
-        var host = new MetricSinkHost([hanging, good], new MetricSinkHostOptions { FallbackWriter = report, EndTimeout = TimeSpan.FromSeconds(1) });
+        var host = new MetricSinkHost([hanging], new MetricSinkHostOptions { FallbackWriter = report, EndTimeout = TimeSpan.FromSeconds(1) });
 
         await Task.Run(() =>
         {
@@ -131,10 +131,38 @@ public class MetricSinkHostTests
         }).WaitAsync(SinkTestKit.NoHang); // TimeoutException: OnTrainingEnd did not give up on a hanging sink
 
         Assert.True(hanging.Entered.IsSet);
-        Assert.True(good.Disposed);                            // the well-behaved sink was finished and disposed
-        Assert.Contains("Metric sink 'HangingSink' did not finish within 1 s after training ended (still in OnTrainingEnd)", report.ToString());
+        Assert.Equal("Metric sink 'HangingSink' did not finish within 1 s after training ended (still in OnTrainingEnd); the trainer no longer waits for it.", report.ToString().Trim());
         Assert.True(host.Status[0].Disabled);
         hanging.Release();
+        Assert.True(hanging.DisposedSignal.Wait(SinkTestKit.NoHang));
+    }
+
+    /// <summary>
+    /// The end waits for all sinks in one wait: a well-behaved sink is finished and disposed while another still hangs
+    /// at the end, and the end returns once that one returns (no timeout involved: EndTimeout is far beyond the test).
+    /// </summary>
+    [Fact]
+    public async Task The_end_finishes_the_other_sinks_while_one_hangs_and_returns_when_it_does()
+    {
+        var report = new SyncStringWriter();
+        using var hanging = new HangingSink(hangIn: nameof(IMetricSink.OnTrainingEnd));
+        var good = new RecordingSink();
+        var host = new MetricSinkHost([hanging, good], new MetricSinkHostOptions { FallbackWriter = report, EndTimeout = TimeSpan.FromHours(1) });
+
+        var end = Task.Run(() =>
+        {
+            host.OnTrainingStart(SinkTestKit.Start());
+            host.OnTrainingEnd(SinkTestKit.Results());
+        });
+        Assert.True(hanging.Entered.Wait(SinkTestKit.NoHang), "the hanging sink never got the end event");
+        Assert.True(good.DisposedSignal.Wait(SinkTestKit.NoHang), "the well-behaved sink was not finished and disposed while the other hung");
+        Assert.Equal(["start", "end"], good.Events);
+        Assert.False(end.IsCompleted, "OnTrainingEnd returned while a sink was still in OnTrainingEnd");
+
+        hanging.Release();
+        await end.WaitAsync(SinkTestKit.NoHang); // TimeoutException: the end did not return after the last sink did
+        Assert.Equal("", report.ToString());
+        Assert.False(host.Status[0].Disabled);
         Assert.True(hanging.DisposedSignal.Wait(SinkTestKit.NoHang));
     }
 
@@ -285,7 +313,9 @@ public class MetricSinkHostTests
 
         public List<string> Events => [.. _events];
 
-        public bool Disposed { get; private set; }
+        public bool Disposed => DisposedSignal.IsSet;
+
+        public ManualResetEventSlim DisposedSignal { get; } = new(false);
 
         public virtual void OnTrainingStart(TrainingStartInfo info) => _events.Enqueue("start");
 
@@ -295,7 +325,7 @@ public class MetricSinkHostTests
 
         public virtual void OnTrainingEnd(TrainingResults results) => _events.Enqueue("end");
 
-        public virtual void Dispose() => Disposed = true;
+        public virtual void Dispose() => DisposedSignal.Set();
     }
 
     /// <summary>Throws on the calls <c>fails(callNumber)</c> picks (1-based).</summary>
@@ -326,8 +356,6 @@ public class MetricSinkHostTests
         private int _hung;
 
         public ManualResetEventSlim Entered { get; } = new(false);
-
-        public ManualResetEventSlim DisposedSignal { get; } = new(false);
 
         public void Release() => _gate.Set();
 
@@ -362,7 +390,6 @@ public class MetricSinkHostTests
                 // The host disposes its sinks; the test disposes too, to release a sink still blocked.
                 _gate.Set();
                 base.Dispose();
-                DisposedSignal.Set();
             }
         }
 
