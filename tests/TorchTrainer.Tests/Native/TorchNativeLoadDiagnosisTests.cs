@@ -8,7 +8,7 @@ public sealed class TorchNativeLoadDiagnosisTests : IDisposable
     private static readonly NotSupportedException TorchSharpError = new(
         "This application or script uses TorchSharp but doesn't contain a reference to libtorch-cpu-linux-x64, Version=2.10.0.0.\n\nTrace from LoadNativeBackend: ...");
 
-    private readonly TempFolder _temp = new();
+    private readonly TempDir _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

@@ -6,13 +6,13 @@ namespace TorchTrainer.Tests.Serialization;
 
 public sealed class SaveLoadTests : IDisposable
 {
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("torchtrainer-results-");
+    private readonly TempDir _folder = new();
 
-    public void Dispose() => _folder.Delete(recursive: true);
+    public void Dispose() => _folder.Dispose();
 
-    private string PathOf(string name) => Path.Combine(_folder.FullName, name);
+    private string PathOf(string name) => Path.Combine(_folder.Path, name);
 
-    private string[] TempFiles() => Directory.GetFiles(_folder.FullName, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories);
+    private string[] TempFiles() => Directory.GetFiles(_folder.Path, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories);
 
     [Fact]
     public void Save_writes_the_contract_keys_with_the_results_values_and_Load_reads_them_back()
@@ -107,7 +107,7 @@ public sealed class SaveLoadTests : IDisposable
         var ex = Assert.Throws<DirectoryNotFoundException>(() => TrainingResults.FromMetrics(Notebook()).Save(path));
 
         Assert.Contains(path, ex.Message);
-        Assert.Empty(Directory.GetFileSystemEntries(_folder.FullName));
+        Assert.Empty(Directory.GetFileSystemEntries(_folder.Path));
     }
 
     [Fact]
@@ -130,10 +130,10 @@ public sealed class SaveLoadTests : IDisposable
     [Fact]
     public void Load_of_a_folder_names_the_path()
     {
-        var ex = Assert.ThrowsAny<Exception>(() => TrainingResults.Load(_folder.FullName));
+        var ex = Assert.ThrowsAny<Exception>(() => TrainingResults.Load(_folder.Path));
 
         Assert.True(ex is IOException or UnauthorizedAccessException, ex.GetType().Name);
-        Assert.Contains(_folder.FullName, ex.Message);
+        Assert.Contains(_folder.Path, ex.Message);
     }
 
     [Fact]
