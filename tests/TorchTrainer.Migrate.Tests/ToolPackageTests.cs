@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
 using TorchTrainer.Migrate.Cli;
-using TorchTrainer.Migrate.Fixing;
 using TorchTrainer.Migrate.Tests.Fixtures;
 
 namespace TorchTrainer.Migrate.Tests;
@@ -42,8 +41,8 @@ public sealed class ToolPackageTests : IDisposable
             var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
             Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", entries);
             Assert.Contains("tools/net10.0/any/TorchTrainer.Migrate.dll", entries);
-            Assert.Contains($"tools/net10.0/any/{AnalyzerSet.AnalyzersAssemblyName}.dll", entries);
-            Assert.Contains($"tools/net10.0/any/{AnalyzerSet.CodeFixesAssemblyName}.dll", entries);
+            Assert.Contains("tools/net10.0/any/TorchTrainer.Analyzers.dll", entries);
+            Assert.Contains("tools/net10.0/any/TorchTrainer.Analyzers.CodeFixes.dll", entries);
             Assert.Contains("tools/net10.0/any/BuildHost-netcore/Microsoft.CodeAnalysis.Workspaces.MSBuild.BuildHost.dll", entries);
             using var settings = new StreamReader(zip.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open());
             Assert.Contains("Name=\"trainer-migrate\"", settings.ReadToEnd());

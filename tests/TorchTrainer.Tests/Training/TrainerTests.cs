@@ -26,7 +26,7 @@ public sealed class TrainerTests
         var results = new Trainer(Toy.Model(), Toy.Options(epochs: 3)).Train(train, val);
 
         var metrics = results.MetricsSummary;
-        Assert.Equal(StandardColumns.All, metrics.ColumnNames);
+        Assert.Equal(["epoch", "train/loss", "val/loss", "val/perplexity", "lr", "time/epoch_s"], metrics.ColumnNames);
         Assert.Equal([1, 2, 3], metrics.Select(r => r.Epoch));
         Assert.Equal([1.0, 2, 3], metrics[StandardColumns.Epoch]);
         Assert.All(metrics, r => Assert.Equal(Math.Exp(r[StandardColumns.ValLoss]), r[StandardColumns.ValPerplexity], 12));
