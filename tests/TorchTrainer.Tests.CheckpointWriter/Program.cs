@@ -19,7 +19,8 @@ var model = new HookedModel(() =>
         return;
     }
 
-    var temp = Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories).Single();
+    // This process's temporary file (<file>.<pid>.tmp); a killed earlier run may have left its own.
+    var temp = Directory.GetFiles(folder, $"*.{Environment.ProcessId}.tmp", SearchOption.AllDirectories).Single();
     Console.WriteLine($"writing {temp}");
     Console.Out.Flush();
     Thread.Sleep(Timeout.Infinite);
