@@ -22,6 +22,15 @@ internal sealed record MigrateOptions
     public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
     public int MaxPasses { get; init; } = 3;
 
+    /// <summary>--to-file-based: convert notebooks into file-based apps (Conversion/ConversionRunner) instead of migrating them in place.</summary>
+    public bool ToFileBased { get; init; }
+
+    /// <summary>--out DIR: where --to-file-based writes the apps (default: next to each notebook).</summary>
+    public string? OutDirectory { get; init; }
+
+    /// <summary>--force: --to-file-based replaces an existing app.</summary>
+    public bool Force { get; init; }
+
     /// <summary>Projects of a solution loaded into one MSBuild workspace at most (see MsBuildLoader).</summary>
     public int PartitionSize { get; init; } = Workspace.MsBuildLoader.DefaultPartitionSize;
 

@@ -1,0 +1,185 @@
+using System.Text;
+using TorchTrainer.Migrate.Notebooks;
+using TorchTrainer.Migrate.Output;
+
+namespace TorchTrainer.Migrate.Conversion;
+
+/// <summary>What converting one notebook produced: the app's text (null when it could not be converted) and what to tell the user.</summary>
+internal sealed class ConversionResult
+{
+    public string? AppText { get; set; }
+
+    /// <summary>Why the notebook could not be converted; nothing is written when there is any.</summary>
+    public List<string> Errors { get; } = [];
+
+    /// <summary>Parts the app holds as comments because a file-based app has no equivalent (the conversion is incomplete).</summary>
+    public List<string> NotConvertible { get; } = [];
+
+    /// <summary>Non-C# cells left out ("cell 4 (pwsh)").</summary>
+    public List<string> LeftOut { get; } = [];
+
+    /// <summary>Magics left in the app as comments.</summary>
+    public List<string> UnknownMagics { get; } = [];
+
+    /// <summary>How package versions were mapped ("Newtonsoft.Json: no version in the notebook; NuGet resolves * to 13.0.4").</summary>
+    public List<string> Notes { get; } = [];
+
+    public bool HasCSharp { get; set; }
+}
+
+/// <summary>
+/// Turns a C# notebook into the text of a file-based app: <c>#:package</c> directives for its <c>#r "nuget:"</c>
+/// references, the kernel's usings and the cells' hoisted ones, the C# cells in order as top-level statements,
+/// markdown as comments, other languages left out with a comment, displays made explicit (<see cref="DisplaySupport"/>).
+/// The TorchTrainer fixes are applied afterwards, to the app (see <see cref="ConversionRunner"/>).
+/// </summary>
+internal static class NotebookConverter
+{
+    /// <summary>The namespaces a .NET Interactive C# kernel imports by itself (measured on 1.0.712001).</summary>
+    public static readonly string[] KernelUsings =
+        ["System", "System.Collections", "System.Collections.Generic", "System.Linq", "System.Text", "System.Threading.Tasks"];
+
+    private static readonly Dictionary<string, string> LanguageNames = new(StringComparer.Ordinal)
+    {
+        ["fsharp"] = "F#", ["pwsh"] = "PowerShell", ["javascript"] = "JavaScript", ["html"] = "HTML", ["sql"] = "SQL",
+        ["kql"] = "KQL", ["mermaid"] = "Mermaid", ["http"] = "HTTP", ["python"] = "Python", ["r"] = "R", ["value"] = "value",
+    };
+
+    public static async Task<ConversionResult> ConvertAsync(TextFile file, CancellationToken ct)
+    {
+        var result = new ConversionResult();
+        IReadOnlyList<NotebookSection> sections;
+        try
+        {
+            sections = NotebookSections.Read(file);
+        }
+        catch (NotebookFormatException ex)
+        {
+            result.Errors.Add(ex.Message);
+            return result;
+        }
+
+        var directives = new KernelDirectives();
+        var usings = new List<string>(KernelUsings.Select(u => $"using {u};"));
+        var body = new StringBuilder();
+        var types = new List<string>();
+        var displays = false;
+        foreach (var section in sections)
+        {
+            if (body.Length > 0)
+            {
+                body.Append('\n');
+            }
+
+            if (section.Kernel == NotebookSections.Markdown)
+            {
+                body.Append(Commented(section.Text)).Append('\n');
+                continue;
+            }
+
+            if (section.Kernel != Kernels.CSharp)
+            {
+                var language = LanguageNames.GetValueOrDefault(section.Kernel, section.Kernel);
+                result.LeftOut.Add($"cell {section.Cell} ({language})");
+                body.Append($"// Cell {section.Cell} is {language}, left out: a C# file-based app runs C# only. Its code was:\n")
+                    .Append(Commented(section.Text)).Append('\n');
+                continue;
+            }
+
+            result.HasCSharp = true;
+            var (code, timed) = directives.Extract(section.Text, section.Cell);
+            var (converted, errors) = CSharpSectionRewriter.Convert(code, section.Cell, timed);
+            if (converted is null)
+            {
+                result.Errors.AddRange(errors.Select(e => $"C# that does not parse: {e}"));
+                continue;
+            }
+
+            usings.AddRange(converted.Usings);
+            types.AddRange(converted.Types);
+            displays |= converted.Displays;
+            if (converted.Statements.Trim().Length > 0)
+            {
+                body.Append(converted.Statements).Append('\n');
+            }
+        }
+
+        result.NotConvertible.AddRange(directives.NotConvertible);
+        result.UnknownMagics.AddRange(directives.UnknownMagics);
+        if (result.Errors.Count > 0 || !result.HasCSharp)
+        {
+            return result;
+        }
+
+        var header = new StringBuilder();
+        header.Append($"// Converted from {Path.GetFileName(file.Path)} by trainer-migrate --to-file-based. Run it with: dotnet run {Path.GetFileNameWithoutExtension(file.Path)}.cs\n");
+        var folder = Path.GetDirectoryName(file.Path)!;
+        var sources = directives.Sources.Select(s => IsUrl(s) ? s : Path.GetFullPath(Path.Combine(folder, s))).Distinct().ToList();
+        var scottPlot = false;
+        foreach (var package in directives.Packages.DistinctBy(p => p.Id, StringComparer.OrdinalIgnoreCase))
+        {
+            var version = package.Version;
+            if (version is null)
+            {
+                // The kernel restores a versionless reference as "*", the latest stable version; #:package needs a version.
+                var (resolved, error) = await NuGetVersionResolver.ResolveAsync(package.Id, "*", folder, sources, ct).ConfigureAwait(false);
+                if (resolved is null)
+                {
+                    result.Errors.Add($"cell {package.Cell}: #r \"nuget: {package.Id}\": {error}");
+                    continue;
+                }
+
+                version = resolved;
+                result.Notes.Add($"{package.Id}: no version in the notebook (the kernel takes the latest stable); NuGet resolves it to {resolved} today, which the app pins");
+            }
+
+            scottPlot |= package.Id.Equals("ScottPlot", StringComparison.OrdinalIgnoreCase) && !version.StartsWith('3') && !version.StartsWith('4');
+            header.Append($"#:package {package.Id}@{version}\n");
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            return result;
+        }
+
+        // As the kernel compiled and ran the cells: its own usings (written below), no nullable analysis, JIT (no AOT analysis).
+        header.Append("#:property ImplicitUsings=disable\n#:property Nullable=disable\n#:property PublishAot=false\n");
+        if (sources.Count > 0)
+        {
+            header.Append($"#:property RestoreAdditionalProjectSources={string.Join(';', sources)}\n");
+        }
+
+        if (displays)
+        {
+            usings.Add($"using static {DisplaySupport.ClassName};");
+        }
+
+        var app = new StringBuilder(header.ToString()).Append('\n');
+        foreach (var line in usings.Distinct(StringComparer.Ordinal))
+        {
+            app.Append(line).Append('\n');
+        }
+
+        app.Append('\n').Append(body.ToString().TrimEnd('\n')).Append('\n');
+        foreach (var type in types)
+        {
+            app.Append('\n').Append(type).Append('\n');
+        }
+
+        if (displays)
+        {
+            app.Append('\n').Append(DisplaySupport.Source(scottPlot)).Append('\n');
+        }
+
+        result.AppText = app.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+        return result;
+    }
+
+    /// <summary>Markdown (or code left out) as line comments: headings, text and code blocks stay readable.</summary>
+    private static string Commented(string text) =>
+        string.Join('\n', text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n')
+            .Select(line => line.TrimEnd().Length == 0 ? "//" : "// " + line.TrimEnd()));
+
+    private static bool IsUrl(string source) =>
+        Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+}
