@@ -18,19 +18,20 @@ internal sealed record FixedApp(string Text, IReadOnlyDictionary<string, int> Fi
 /// (a call the kernel ran and showed nothing for) loses the <c>display(...)</c> the conversion gave it; then the
 /// TorchTrainer fixes (<see cref="FixEngine"/>) are applied to the app.
 /// </summary>
-internal static class AppFixer
+internal static partial class AppFixer
 {
-    public static async Task<FixedApp> FixAsync(string path, string text, FixEngine engine, ReferenceResolver resolver, CancellationToken ct)
+    public static async Task<FixedApp> FixAsync(string path, string text, ConversionResult converted, FixEngine engine, ReferenceResolver resolver, CancellationToken ct)
     {
         var problems = new List<string>();
+        var references = await ReferencesAsync(path, converted, resolver, problems, ct).ConfigureAwait(false);
         var app = Parse(path, text);
-        var (project, documentId) = app.CreateProject(resolver, problems);
+        var (project, documentId) = Project(path, app, references);
         var unwrapped = await UnwrapVoidDisplaysAsync(project.GetDocument(documentId)!, text, ct).ConfigureAwait(false);
         if (unwrapped is not null)
         {
             text = unwrapped;
             app = Parse(path, text);
-            (project, documentId) = app.CreateProject(resolver, []);
+            (project, documentId) = Project(path, app, references);
         }
 
         var result = await engine.RunAsync(project, d => d.Id == documentId, ct).ConfigureAwait(false);
@@ -53,6 +54,54 @@ internal static class AppFixer
         }).ToList();
         return new FixedApp(text, result.FixedPerRule, unfixed, problems);
     }
+
+    private static (Project Project, DocumentId DocumentId) Project(string path, FileBasedApp app, IReadOnlyList<MetadataReference> references) =>
+        AdhocProjects.Create(Path.GetFileNameWithoutExtension(path), path, app.MaskedText, SourceCodeKind.Regular, references);
+
+    /// <summary>
+    /// The framework and the app's packages from the NuGet folders. A floating version or range (kept in the app as the
+    /// notebook wrote it) and a package not restored yet are first restored through NuGet, which also says the version.
+    /// </summary>
+    private static async Task<IReadOnlyList<MetadataReference>> ReferencesAsync(string path, ConversionResult converted, ReferenceResolver resolver,
+        List<string> problems, CancellationToken ct)
+    {
+        var references = new List<MetadataReference>(ReferenceResolver.FrameworkReferences);
+        var packages = converted.Packages;
+        var firstTry = new List<string>();
+        var found = new List<MetadataReference>();
+        if (packages.All(p => IsPlainVersion(p.Range)))
+        {
+            foreach (var (id, version) in packages)
+            {
+                found.AddRange(resolver.ResolvePackage(id, version, firstTry, near: converted.NotebookPath));
+            }
+        }
+
+        if (firstTry.Count == 0 && packages.All(p => IsPlainVersion(p.Range)))
+        {
+            references.AddRange(found);
+            return references;
+        }
+
+        var folder = Path.GetDirectoryName(converted.NotebookPath)!;
+        var (versions, error) = await NuGetVersionResolver.RestoreAsync(packages, folder, converted.Sources, ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            problems.Add($"{error}; the TorchTrainer fixes ran without these packages' types");
+        }
+
+        foreach (var (id, version) in packages)
+        {
+            references.AddRange(resolver.ResolvePackage(id, versions.GetValueOrDefault(id, version), problems, near: converted.NotebookPath));
+        }
+
+        return references;
+    }
+
+    private static bool IsPlainVersion(string version) => NuGetVersion().IsMatch(version);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^\\d+(\\.\\d+){1,3}(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$")]
+    private static partial System.Text.RegularExpressions.Regex NuGetVersion();
 
     private static FileBasedApp Parse(string path, string text) => FileBasedApp.Parse(TextFile.FromBytes(path, Encoding.UTF8.GetBytes(text)));
 

@@ -108,7 +108,7 @@ internal sealed class ConversionRunner(MigrateOptions options, AnalyzerSet analy
             return;
         }
 
-        var fixedApp = await AppFixer.FixAsync(target, converted.AppText, engine, resolver, ct).ConfigureAwait(false);
+        var fixedApp = await AppFixer.FixAsync(target, converted.AppText, converted, engine, resolver, ct).ConfigureAwait(false);
         var fixedCount = fixedApp.FixedPerRule.Values.Sum();
         var verb = options.Check ? "would write" : options.DryRun ? "would write" : "wrote";
         _missing += File.Exists(target) ? 0 : 1;

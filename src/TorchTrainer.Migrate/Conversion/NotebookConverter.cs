@@ -25,6 +25,14 @@ internal sealed class ConversionResult
     public List<string> Notes { get; } = [];
 
     public bool HasCSharp { get; set; }
+
+    public string NotebookPath { get; init; } = "";
+
+    /// <summary>The app's packages with the versions its #:package directives carry.</summary>
+    public List<(string Id, string Range)> Packages { get; } = [];
+
+    /// <summary>The notebook's #i package sources, absolute.</summary>
+    public List<string> Sources { get; } = [];
 }
 
 /// <summary>
@@ -47,7 +55,7 @@ internal static class NotebookConverter
 
     public static async Task<ConversionResult> ConvertAsync(TextFile file, CancellationToken ct)
     {
-        var result = new ConversionResult();
+        var result = new ConversionResult { NotebookPath = file.Path };
         IReadOnlyList<NotebookSection> sections;
         try
         {
@@ -61,19 +69,14 @@ internal static class NotebookConverter
 
         var directives = new KernelDirectives();
         var usings = new List<string>(KernelUsings.Select(u => $"using {u};"));
-        var body = new StringBuilder();
+        var blocks = new List<string>();
         var types = new List<string>();
         var displays = false;
         foreach (var section in sections)
         {
-            if (body.Length > 0)
-            {
-                body.Append('\n');
-            }
-
             if (section.Kernel == NotebookSections.Markdown)
             {
-                body.Append(Commented(section.Text)).Append('\n');
+                blocks.Add(Commented(section.Text));
                 continue;
             }
 
@@ -81,8 +84,7 @@ internal static class NotebookConverter
             {
                 var language = LanguageNames.GetValueOrDefault(section.Kernel, section.Kernel);
                 result.LeftOut.Add($"cell {section.Cell} ({language})");
-                body.Append($"// Cell {section.Cell} is {language}, left out: a C# file-based app runs C# only. Its code was:\n")
-                    .Append(Commented(section.Text)).Append('\n');
+                blocks.Add($"// Cell {section.Cell} is {language}, left out: a C# file-based app runs C# only. Its code was:\n{Commented(section.Text)}");
                 continue;
             }
 
@@ -100,7 +102,7 @@ internal static class NotebookConverter
             displays |= converted.Displays;
             if (converted.Statements.Trim().Length > 0)
             {
-                body.Append(converted.Statements).Append('\n');
+                blocks.Add(converted.Statements);
             }
         }
 
@@ -115,6 +117,7 @@ internal static class NotebookConverter
         header.Append($"// Converted from {Path.GetFileName(file.Path)} by trainer-migrate --to-file-based. Run it with: dotnet run {Path.GetFileNameWithoutExtension(file.Path)}.cs\n");
         var folder = Path.GetDirectoryName(file.Path)!;
         var sources = directives.Sources.Select(s => IsUrl(s) ? s : Path.GetFullPath(Path.Combine(folder, s))).Distinct().ToList();
+        result.Sources.AddRange(sources);
         var scottPlot = false;
         foreach (var package in directives.Packages.DistinctBy(p => p.Id, StringComparer.OrdinalIgnoreCase))
         {
@@ -135,6 +138,7 @@ internal static class NotebookConverter
 
             scottPlot |= package.Id.Equals("ScottPlot", StringComparison.OrdinalIgnoreCase) && !version.StartsWith('3') && !version.StartsWith('4');
             header.Append($"#:package {package.Id}@{version}\n");
+            result.Packages.Add((package.Id, version));
         }
 
         if (result.Errors.Count > 0)
@@ -160,7 +164,7 @@ internal static class NotebookConverter
             app.Append(line).Append('\n');
         }
 
-        app.Append('\n').Append(body.ToString().TrimEnd('\n')).Append('\n');
+        app.Append('\n').Append(string.Join("\n\n", blocks)).Append('\n');
         foreach (var type in types)
         {
             app.Append('\n').Append(type).Append('\n');

@@ -20,6 +20,18 @@ internal static class NuGetVersionResolver
     public static async Task<(string? Version, string? Error)> ResolveAsync(string id, string range, string notebookFolder,
         IReadOnlyList<string> extraSources, CancellationToken ct)
     {
+        var (versions, error) = await RestoreAsync([(id, range)], notebookFolder, extraSources, ct).ConfigureAwait(false);
+        return versions.TryGetValue(id, out var version) ? (version, null) : (null, error);
+    }
+
+    /// <summary>
+    /// Restores the packages (into the NuGet global packages folder, where the fixes' analysis finds them) and returns
+    /// the version each resolved to, or why the restore failed.
+    /// </summary>
+    public static async Task<(Dictionary<string, string> Versions, string? Error)> RestoreAsync(IReadOnlyList<(string Id, string Range)> packages,
+        string notebookFolder, IReadOnlyList<string> extraSources, CancellationToken ct)
+    {
+        var versions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var work = Directory.CreateTempSubdirectory("trainer-migrate-resolve-");
         try
         {
@@ -29,15 +41,15 @@ internal static class NuGetVersionResolver
                 await File.WriteAllTextAsync(Path.Combine(work.FullName, name), "<Project />", ct).ConfigureAwait(false);
             }
 
-            var sources = string.Join(';', extraSources);
+            var references = string.Concat(packages.Select(p =>
+                $"\n    <PackageReference Include=\"{SecurityElement.Escape(p.Id)}\" Version=\"{SecurityElement.Escape(p.Range)}\" />"));
             await File.WriteAllTextAsync(Path.Combine(work.FullName, "resolve.csproj"), $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>
                     <TargetFramework>net10.0</TargetFramework>
-                    <RestoreAdditionalProjectSources>{SecurityElement.Escape(sources)}</RestoreAdditionalProjectSources>
+                    <RestoreAdditionalProjectSources>{SecurityElement.Escape(string.Join(';', extraSources))}</RestoreAdditionalProjectSources>
                   </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="{SecurityElement.Escape(id)}" Version="{SecurityElement.Escape(range)}" />
+                  <ItemGroup>{references}
                   </ItemGroup>
                 </Project>
                 """, ct).ConfigureAwait(false);
@@ -50,23 +62,24 @@ internal static class NuGetVersionResolver
 
             var (exit, output) = await RunDotnetAsync(work.FullName, args, ct).ConfigureAwait(false);
             var assets = Path.Combine(work.FullName, "obj", "project.assets.json");
+            var what = string.Join(", ", packages.Select(p => $"{p.Id} {p.Range}"));
             if (exit != 0 || !File.Exists(assets))
             {
                 var errors = output.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Select(l => l.Trim()).Distinct().Take(3);
-                return (null, $"NuGet could not resolve {id} {range}: {string.Join(" ", errors)}".TrimEnd());
+                return (versions, $"NuGet could not restore {what}: {string.Join(" ", errors)}".TrimEnd());
             }
 
             using var document = JsonDocument.Parse(await File.ReadAllBytesAsync(assets, ct).ConfigureAwait(false));
             foreach (var library in document.RootElement.GetProperty("libraries").EnumerateObject())
             {
                 var slash = library.Name.IndexOf('/', StringComparison.Ordinal);
-                if (slash > 0 && library.Name[..slash].Equals(id, StringComparison.OrdinalIgnoreCase))
+                if (slash > 0 && packages.Any(p => p.Id.Equals(library.Name[..slash], StringComparison.OrdinalIgnoreCase)))
                 {
-                    return (library.Name[(slash + 1)..], null);
+                    versions[library.Name[..slash]] = library.Name[(slash + 1)..];
                 }
             }
 
-            return (null, $"NuGet restored {id} {range} but project.assets.json does not list it");
+            return (versions, versions.Count == packages.Count ? null : $"NuGet restored {what} but project.assets.json does not list every one");
         }
         finally
         {
