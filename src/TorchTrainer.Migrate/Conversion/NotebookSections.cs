@@ -43,7 +43,7 @@ internal static class NotebookSections
     /// <summary>
     /// Splits text at kernel selector lines (<c>#!csharp</c>, <c>#!fsharp</c>, <c>#!markdown</c> …). Magic commands
     /// (<c>#!time</c>) stay in their section. In a <c>.dib</c> every selector starts a new cell; <c>#!meta</c> sections
-    /// (the notebook's metadata) are dropped.
+    /// (the notebook's metadata, not a cell) are dropped.
     /// </summary>
     private static List<NotebookSection> Split(string text, string baseKernel, int firstCell, bool countSelectorsAsCells)
     {
@@ -71,7 +71,7 @@ internal static class NotebookSections
             if (trimmed.StartsWith("#!", StringComparison.Ordinal) && Kernels.FromSelector(SelectorName(trimmed)) is { } selected)
             {
                 Flush();
-                if (countSelectorsAsCells && started)
+                if (countSelectorsAsCells && started && kernel != "meta")
                 {
                     cell++;
                 }

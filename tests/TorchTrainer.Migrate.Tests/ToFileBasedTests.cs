@@ -1,0 +1,180 @@
+using System.Text.Json;
+
+namespace TorchTrainer.Migrate.Tests;
+
+/// <summary>
+/// <c>--to-file-based</c> as a command: what it writes, where, what it refuses and its exit codes. The converted apps
+/// are built and run in RealAnalyzers/ToFileBasedAppTests; here the test analyzer stands in for TRN0001.
+/// </summary>
+public sealed class ToFileBasedTests
+{
+    /// <summary>An .ipynb whose cells are given as (kernel, source); "markdown" makes a markdown cell.</summary>
+    internal static string Ipynb(params (string Kernel, string Source)[] cells) => JsonSerializer.Serialize(new
+    {
+        cells = cells.Select(c => c.Kernel == "markdown"
+            ? (object)new { cell_type = "markdown", metadata = new { }, source = Lines(c.Source) }
+            : new
+            {
+                cell_type = "code",
+                execution_count = 1,
+                metadata = new { polyglot_notebook = new { kernelName = c.Kernel } },
+                outputs = new object[] { new { name = "stdout", output_type = "stream", text = new[] { "an output the notebook kept\n" } } },
+                source = Lines(c.Source),
+            }),
+        metadata = new { polyglot_notebook = new { kernelInfo = new { defaultKernelName = "csharp" } } },
+        nbformat = 4,
+        nbformat_minor = 2,
+    }, new JsonSerializerOptions { WriteIndented = true });
+
+    private static string[] Lines(string source)
+    {
+        var lines = source.Split('\n');
+        return lines.Select((line, i) => i < lines.Length - 1 ? line + "\n" : line).ToArray();
+    }
+
+    // A stand-in for TorchTrainer's type (the test analyzer matches the name), declared in a cell as scripts allow.
+    private const string LegacyCell = """
+        class TrainingResults { public List<double> LossHistory { get; } = new() { 2.91, 2.5 }; }
+        var r = new TrainingResults();
+        Console.WriteLine(r.LossHistory[^1]);
+        """;
+
+    [Fact]
+    public async Task Writes_NAME_cs_next_to_the_notebook_fixed_and_never_changes_the_notebook()
+    {
+        using var dir = new TempDir();
+        var notebook = Ipynb(("markdown", "# Report\nSee `r.LossHistory`."), ("csharp", LegacyCell));
+        dir.Write("nb/report.ipynb", notebook);
+
+        var run = await Tool.RunAsync(dir.Path, "--to-file-based", "nb");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("wrote: " + Path.Combine("nb", "report.cs"), run.Output);
+        Assert.Equal(notebook, dir.Text("nb/report.ipynb"));
+        var app = dir.Text("nb/report.cs");
+        Assert.Contains("#:property ImplicitUsings=disable", app);
+        Assert.Contains("// # Report\n// See `r.LossHistory`.\n", app);
+        Assert.Contains("Console.WriteLine(r.MetricsSummary.TrainLoss[^1]);", app);   // the test analyzer's fix
+        // The class moved after the statements, where C# wants type declarations next to top-level code.
+        Assert.True(app.IndexOf("class TrainingResults", StringComparison.Ordinal) > app.IndexOf("Console.WriteLine(r.", StringComparison.Ordinal), app);
+    }
+
+    [Fact]
+    public async Task A_second_run_keeps_the_existing_app_unless_force_and_check_exits_1_only_while_an_app_is_missing()
+    {
+        using var dir = new TempDir();
+        dir.Write("a.ipynb", Ipynb(("csharp", "Console.WriteLine(1);")));
+        dir.Write("b.dib", "#!csharp\nConsole.WriteLine(2);\n");
+
+        var check = await Tool.RunAsync(dir.Path, "--to-file-based", "--check", ".");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.False(File.Exists(Path.Combine(dir.Path, "a.cs")));
+
+        var first = await Tool.RunAsync(dir.Path, "--to-file-based", ".");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("2 app(s) written", first.Output);
+        var converted = dir.Text("b.cs");
+        File.AppendAllText(Path.Combine(dir.Path, "a.cs"), "// edited by hand\n");
+        var edited = dir.Text("a.cs");
+
+        var second = await Tool.RunAsync(dir.Path, "--to-file-based", ".");
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("exists: a.cs (from a.ipynb); not overwritten (--force replaces it)", second.Output);
+        Assert.Equal(edited, dir.Text("a.cs"));
+
+        var recheck = await Tool.RunAsync(dir.Path, "--to-file-based", "--check", ".");
+        Assert.True(recheck.ExitCode == 0, recheck.ToString());
+
+        var forced = await Tool.RunAsync(dir.Path, "--to-file-based", "--force", "a.ipynb");
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.DoesNotContain("edited by hand", dir.Text("a.cs"));
+        Assert.Equal(converted, dir.Text("b.cs"));
+    }
+
+    [Fact]
+    public async Task Dry_run_prints_the_app_and_writes_nothing_and_out_writes_elsewhere()
+    {
+        using var dir = new TempDir();
+        dir.Write("nb/x.ipynb", Ipynb(("csharp", "var answer = 42;\nanswer")));
+
+        var dry = await Tool.RunAsync(dir.Path, "--to-file-based", "--dry-run", "nb/x.ipynb");
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains("var answer = 42;\ndisplay(answer);\n", dry.Output);
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir.Path, "nb"), "*.cs"));
+
+        var out_ = await Tool.RunAsync(dir.Path, "--to-file-based", "--out", "apps", "nb/x.ipynb");
+        Assert.True(out_.ExitCode == 0, out_.ToString());
+        Assert.Contains("display(answer);", dir.Text("apps/x.cs"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir.Path, "nb"), "*.cs"));
+    }
+
+    [Fact]
+    public async Task What_cannot_be_converted_exits_2_naming_the_cell_and_the_reason()
+    {
+        using var dir = new TempDir();
+        dir.Write("broken.ipynb", Ipynb(("csharp", "Console.WriteLine(1);"), ("csharp", "var x = ;")));
+        dir.Write("dll.ipynb", Ipynb(("csharp", "#r \"lib/My.dll\"\nConsole.WriteLine(1);")));
+        dir.Write("bad.ipynb", "{ not json");
+
+        var broken = await Tool.RunAsync(dir.Path, "--to-file-based", "broken.ipynb");
+        Assert.True(broken.ExitCode == 2, broken.ToString());
+        Assert.Contains("broken.ipynb: could not convert: C# that does not parse: cell 2 line 1, column 9: error CS1525", broken.Error);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "broken.cs")));
+
+        var dll = await Tool.RunAsync(dir.Path, "--to-file-based", "dll.ipynb");
+        Assert.True(dll.ExitCode == 2, dll.ToString());
+        Assert.Contains("dll.ipynb: could not convert completely (left as a comment in dll.cs): cell 1: #r \"lib/My.dll\": a file-based app cannot reference an assembly file", dll.Error);
+        Assert.Contains("// NOT CONVERTED: #r \"lib/My.dll\"", dir.Text("dll.cs"));
+
+        var bad = await Tool.RunAsync(dir.Path, "--to-file-based", "bad.ipynb");
+        Assert.True(bad.ExitCode == 2, bad.ToString());
+        Assert.Contains("bad.ipynb: could not convert: malformed notebook JSON", bad.Error);
+
+        var notNotebooks = await Tool.RunAsync(dir.Path, "--out", "x", "broken.ipynb");
+        Assert.True(notNotebooks.ExitCode == 2, notNotebooks.ToString());
+        Assert.Contains("--out and --force go with --to-file-based", notNotebooks.Error);
+    }
+
+    [Fact]
+    public async Task Non_CSharp_cells_and_unknown_magics_are_left_as_comments_and_listed()
+    {
+        using var dir = new TempDir();
+        dir.Write("mixed.dib", """
+            #!meta
+
+            {"kernelInfo":{"defaultKernelName":"csharp","items":[{"name":"csharp"},{"name":"fsharp"}]}}
+
+            #!markdown
+
+            ## Mixed
+
+            #!csharp
+
+            #!who
+            Console.WriteLine("C#");
+
+            #!fsharp
+
+            printfn "F#"
+
+            #!javascript
+
+            console.log("js")
+
+            #!mermaid
+
+            graph TD; A-->B
+
+            """);
+
+        var run = await Tool.RunAsync(dir.Path, "--to-file-based", "mixed.dib");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("left out: cell 3 (F#), cell 4 (JavaScript), cell 5 (Mermaid)", run.Output);
+        Assert.Contains("magic left as a comment: cell 2: #!who", run.Output);
+        var app = dir.Text("mixed.cs");
+        Assert.Contains("// ## Mixed\n\n// #!who    (a notebook magic command; a file-based app has no equivalent)\nConsole.WriteLine(\"C#\");\n", app);
+        Assert.Contains("// Cell 3 is F#, left out: a C# file-based app runs C# only. Its code was:\n// printfn \"F#\"\n", app);
+        Assert.DoesNotContain("kernelInfo", app);
+    }
+}
