@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace TorchTrainer.Migrate.Conversion;
 
 /// <summary>One C# section turned from kernel script into top-level-statement code.</summary>
-internal sealed record ConvertedSection(IReadOnlyList<string> Usings, string Statements, IReadOnlyList<string> Types, bool Displays);
+internal sealed record ConvertedSection(IReadOnlyList<string> Usings, string Statements, IReadOnlyList<string> Types, bool Displays, IReadOnlyList<string> KernelOnly);
 
 /// <summary>
 /// Rewrites the C# of one notebook section, parsed as the kernel parses it (a script submission), into what a
@@ -34,8 +34,24 @@ internal static class CSharpSectionRewriter
         var root = (CompilationUnitSyntax)tree.GetRoot();
         var text = tree.GetText();
         var changes = new List<TextChange>();
-        var usings = root.Usings.Select(u => u.WithoutTrivia().ToFullString()).ToList();
-        changes.AddRange(root.Usings.Select(u => new TextChange(u.FullSpan, "")));
+        // The kernel's own API (Microsoft.DotNet.Interactive: Formatter.Register & co.) configures how the notebook
+        // renders values; an app has no such renderer, so those usings and statements are kept only as comments.
+        var kernelOnly = new List<string>();
+        var usings = new List<string>();
+        foreach (var directive in root.Usings)
+        {
+            var directiveText = directive.WithoutTrivia().ToFullString();
+            if (IsKernelApi(directiveText))
+            {
+                kernelOnly.Add($"cell {cell}: {directiveText}");
+            }
+            else
+            {
+                usings.Add(directiveText);
+            }
+
+            changes.Add(new TextChange(directive.FullSpan, ""));
+        }
 
         var types = new List<string>();
         foreach (var member in root.Members)
@@ -43,8 +59,23 @@ internal static class CSharpSectionRewriter
             switch (member)
             {
                 case BaseTypeDeclarationSyntax or DelegateDeclarationSyntax:
-                    types.Add(member.ToFullString().Trim('\r', '\n'));
-                    changes.Add(new TextChange(member.FullSpan, ""));
+                    // At namespace level a type cannot be private or protected (a script's types are nested in its submission).
+                    var declaration = (MemberDeclarationSyntax)member;
+                    var hidden = declaration.Modifiers.Where(m => m.Kind() is SyntaxKind.PrivateKeyword or SyntaxKind.ProtectedKeyword).ToList();
+                    var moved = declaration.ToFullString();
+                    foreach (var modifier in hidden.OrderByDescending(m => m.SpanStart))
+                    {
+                        var start = modifier.SpanStart - declaration.FullSpan.Start;
+                        moved = moved.Remove(start, modifier.GetNextToken().SpanStart - modifier.SpanStart);
+                    }
+
+                    types.Add(moved.Trim('\r', '\n'));
+                    changes.Add(new TextChange(member.Span, $"// {TypeName(member)}: declared at the end of this file (C# wants types after the top-level statements)"));
+                    break;
+                case GlobalStatementSyntax { Statement: ExpressionStatementSyntax statement } when IsKernelApi(statement.ToString()):
+                    kernelOnly.Add($"cell {cell}: {statement.ToString().Split('\n')[0].Trim()}");
+                    changes.Add(new TextChange(statement.Span, "// kernel display setup, not needed in an app: "
+                        + statement.ToString().Replace("\n", "\n// ", StringComparison.Ordinal)));
                     break;
                 case MethodDeclarationSyntax method:
                     changes.AddRange(method.Modifiers
@@ -55,7 +86,8 @@ internal static class CSharpSectionRewriter
         }
 
         var displays = root.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(IsDisplayCall);
-        if (root.Members.LastOrDefault() is GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } trailing })
+        if (root.Members.LastOrDefault() is GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } trailing }
+            && !IsKernelApi(trailing.ToString()))
         {
             // What the kernel shows as the cell's value. A display(...) call already shows it: it only needs its ';'.
             var expression = trailing.Expression;
@@ -74,7 +106,7 @@ internal static class CSharpSectionRewriter
                 + $"Console.WriteLine($\"Wall time: {{{clock}.Elapsed.TotalMilliseconds}}ms\");";
         }
 
-        return (new ConvertedSection(usings, statements, types, displays), []);
+        return (new ConvertedSection(usings, statements, types, displays, kernelOnly), []);
     }
 
     /// <summary><c>display(x)</c> (the kernel's global) or <c>x.Display()</c> (its extension method).</summary>
@@ -84,6 +116,18 @@ internal static class CSharpSectionRewriter
         MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Display" } => call.ArgumentList.Arguments.Count == 0,
         _ => false,
     };
+
+    private static string TypeName(MemberDeclarationSyntax member) => member switch
+    {
+        TypeDeclarationSyntax type => $"{type.Keyword.ValueText} {type.Identifier.ValueText}",
+        EnumDeclarationSyntax e => $"enum {e.Identifier.ValueText}",
+        DelegateDeclarationSyntax d => $"delegate {d.Identifier.ValueText}",
+        _ => member.Kind().ToString(),
+    };
+
+    /// <summary>Code that uses the kernel's API: <c>Formatter.…</c> or anything in <c>Microsoft.DotNet.Interactive</c>.</summary>
+    private static bool IsKernelApi(string code) =>
+        code.StartsWith("Formatter.", StringComparison.Ordinal) || code.Contains("Microsoft.DotNet.Interactive", StringComparison.Ordinal);
 
     private static string Position(Diagnostic d)
     {

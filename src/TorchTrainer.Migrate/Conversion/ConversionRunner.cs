@@ -126,6 +126,8 @@ internal sealed class ConversionRunner(MigrateOptions options, AnalyzerSet analy
         _lines.Add($"  {verb}: {Display(target)} from {name}{(what.Count > 0 ? "; " + string.Join("; ", what) : "")}");
         _lines.AddRange(converted.Notes.Select(n => $"    note: {n}"));
         _lines.AddRange(converted.UnknownMagics.Select(m => $"    magic left as a comment: {m}"));
+        _lines.AddRange(converted.KernelOnly.Select(k => $"    kernel API left as a comment: {k}"));
+        _lines.AddRange(converted.Renamed.Select(r => $"    declared again, renamed: {r}"));
         _lines.AddRange(fixedApp.Problems.Select(p => $"    warning: {p}"));
         _lines.AddRange(fixedApp.Unfixed.Select(u => $"    could not fix (fix by hand): {u}"));
         _failures.AddRange(converted.NotConvertible.Select(n => $"{name}: could not convert completely (left as a comment in {Path.GetFileName(target)}): {n}"));

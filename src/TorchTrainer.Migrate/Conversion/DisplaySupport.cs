@@ -7,15 +7,23 @@ namespace TorchTrainer.Migrate.Conversion;
 /// ("1.5", "1E-07", "True", "1970-01-01 00:00:00Z"), a string as it is, null as "&lt;null&gt;", a sequence as
 /// "[ 1.5, 2.25 ]" (its items in the current culture, as the kernel writes them). What the kernel renders richly
 /// (objects and dictionaries as HTML tables) is written as its <c>ToString()</c>; a ScottPlot plot is saved as a
-/// PNG next to the app and its path written.
+/// PNG next to the app and its path written; a TorchSharp tensor is written with its values.
 /// </summary>
 internal static class DisplaySupport
 {
     public const string ClassName = "NotebookDisplay";
 
     /// <summary>The helper class, placed after the app's statements; <paramref name="scottPlot"/> adds the plot overload.</summary>
-    public static string Source(bool scottPlot)
+    public static string Source(bool scottPlot, bool torchSharp)
     {
+        var tensor = torchSharp ? """
+
+
+                /// <summary>A tensor: its values, as the notebooks' TorchSharp formatter showed them, not its type and shape only.</summary>
+                public static void display(TorchSharp.torch.Tensor tensor) => Console.WriteLine(tensor.ToString(TorchSharp.TensorStringStyle.Default));
+
+                public static void Display(this TorchSharp.torch.Tensor tensor) => display(tensor);
+            """ : "";
         var plot = scottPlot ? """
 
 
@@ -41,7 +49,7 @@ internal static class DisplaySupport
             {
                 public static void display(object value) => Console.WriteLine(Format(value));
 
-                public static void Display(this object value) => display(value);{{plot}}
+                public static void Display(this object value) => display(value);{{tensor}}{{plot}}
 
                 private static string Format(object value) => value switch
                 {

@@ -28,6 +28,12 @@ internal sealed class ConversionResult
 
     public string NotebookPath { get; init; } = "";
 
+    /// <summary>Kernel API uses (Microsoft.DotNet.Interactive) left as comments ("cell 2: Formatter.Register…").</summary>
+    public List<string> KernelOnly { get; } = [];
+
+    /// <summary>Variables a later cell declared again, renamed ("t → t_2 (cell 7)").</summary>
+    public List<string> Renamed { get; } = [];
+
     /// <summary>The app's packages with the versions its #:package directives carry.</summary>
     public List<(string Id, string Range)> Packages { get; } = [];
 
@@ -69,14 +75,13 @@ internal static class NotebookConverter
 
         var directives = new KernelDirectives();
         var usings = new List<string>(KernelUsings.Select(u => $"using {u};"));
-        var blocks = new List<string>();
-        var types = new List<string>();
+        var blocks = new List<(string Text, int Cell, bool IsCode, IReadOnlyList<string> Types)>();
         var displays = false;
         foreach (var section in sections)
         {
             if (section.Kernel == NotebookSections.Markdown)
             {
-                blocks.Add(Commented(section.Text));
+                blocks.Add((Commented(section.Text), section.Cell, false, []));
                 continue;
             }
 
@@ -84,7 +89,7 @@ internal static class NotebookConverter
             {
                 var language = LanguageNames.GetValueOrDefault(section.Kernel, section.Kernel);
                 result.LeftOut.Add($"cell {section.Cell} ({language})");
-                blocks.Add($"// Cell {section.Cell} is {language}, left out: a C# file-based app runs C# only. Its code was:\n{Commented(section.Text)}");
+                blocks.Add(($"// Cell {section.Cell} is {language}, left out: a C# file-based app runs C# only. Its code was:\n{Commented(section.Text)}", section.Cell, false, []));
                 continue;
             }
 
@@ -98,12 +103,9 @@ internal static class NotebookConverter
             }
 
             usings.AddRange(converted.Usings);
-            types.AddRange(converted.Types);
             displays |= converted.Displays;
-            if (converted.Statements.Trim().Length > 0)
-            {
-                blocks.Add(converted.Statements);
-            }
+            result.KernelOnly.AddRange(converted.KernelOnly);
+            blocks.Add((converted.Statements, section.Cell, true, converted.Types));
         }
 
         result.NotConvertible.AddRange(directives.NotConvertible);
@@ -164,7 +166,21 @@ internal static class NotebookConverter
             app.Append(line).Append('\n');
         }
 
-        app.Append('\n').Append(string.Join("\n\n", blocks)).Append('\n');
+        var redeclarations = new Redeclarations(blocks.Where(b => b.IsCode).SelectMany(b => b.Types.Prepend(b.Text)).SelectMany(Redeclarations.Identifiers));
+        var renamedBlocks = new List<string>();
+        var types = new List<string>();
+        foreach (var (text, cell, isCode, cellTypes) in blocks)
+        {
+            var (statements, renamedTypes) = isCode ? redeclarations.Apply(text, cellTypes, cell) : (text, cellTypes);
+            types.AddRange(renamedTypes);
+            if (statements.Trim().Length > 0)
+            {
+                renamedBlocks.Add(statements);
+            }
+        }
+
+        result.Renamed.AddRange(redeclarations.Renamed);
+        app.Append('\n').Append(string.Join("\n\n", renamedBlocks)).Append('\n');
         foreach (var type in types)
         {
             app.Append('\n').Append(type).Append('\n');
@@ -172,7 +188,8 @@ internal static class NotebookConverter
 
         if (displays)
         {
-            app.Append('\n').Append(DisplaySupport.Source(scottPlot)).Append('\n');
+            var torchSharp = result.Packages.Any(p => p.Id.StartsWith("TorchSharp", StringComparison.OrdinalIgnoreCase) || p.Id.Equals("TorchTrainer", StringComparison.OrdinalIgnoreCase));
+            app.Append('\n').Append(DisplaySupport.Source(scottPlot, torchSharp)).Append('\n');
         }
 
         result.AppText = app.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
@@ -181,7 +198,7 @@ internal static class NotebookConverter
 
     /// <summary>Markdown (or code left out) as line comments: headings, text and code blocks stay readable.</summary>
     private static string Commented(string text) =>
-        string.Join('\n', text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n')
+        string.Join('\n', text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim('\n').Split('\n')
             .Select(line => line.TrimEnd().Length == 0 ? "//" : "// " + line.TrimEnd()));
 
     private static bool IsUrl(string source) =>
