@@ -143,7 +143,7 @@ internal sealed class MigrationRunner
         }
 
         await PrintSummaryAsync(stopwatch.Elapsed).ConfigureAwait(false);
-        if (_report.Errors.Count > 0)
+        if (_report.Errors.Count > 0 || _report.NotAnalysed.Count > 0)
         {
             return MigrateCommand.BadInput;
         }
@@ -161,7 +161,7 @@ internal sealed class MigrationRunner
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    _report.Add(r => r.Errors.Add($"{unit.Name}: failed: {ex.GetType().Name}: {ex.Message}"));
+                    _report.Add(r => r.NotAnalysed.Add(new NotAnalysed(unit.Name, $"the analysis failed: {ex.GetType().Name}: {ex.Message}")));
                 }
             });
 
@@ -230,7 +230,11 @@ internal sealed class MigrationRunner
 
             if (!MsBuildLoader.ReferencesTorchTrainer(project))
             {
-                _report.Add(r => r.Skipped.Add($"{Display(project.FilePath ?? project.Name)} ({project.Name}): does not reference TorchTrainer; skipped"));
+                _report.Add(r =>
+                {
+                    r.Skipped.Add($"{Display(project.FilePath ?? project.Name)} ({project.Name}): does not reference TorchTrainer; skipped");
+                    r.InputsAnalysed++;
+                });
                 continue;
             }
 
@@ -312,7 +316,11 @@ internal sealed class MigrationRunner
         var script = notebook.Script;
         if (script.Pieces.Count == 0)
         {
-            _report.Add(r => r.Skipped.Add($"{Display(path)}: no C# cells; skipped"));
+            _report.Add(r =>
+            {
+                r.Skipped.Add($"{Display(path)}: no C# cells; skipped");
+                r.InputsAnalysed++;
+            });
             Tick(Display(path), "no C# cells");
             return;
         }
@@ -458,6 +466,7 @@ internal sealed class MigrationRunner
         {
             r.Findings.AddRange(final);
             r.FilesAnalysed += files;
+            r.InputsAnalysed++;
             r.Warnings.AddRange(result.Problems);
             if (notWritten.Count == 0)
             {
@@ -500,6 +509,12 @@ internal sealed class MigrationRunner
         foreach (var error in report.Errors)
         {
             await _error.WriteLineAsync($"error: {error}").ConfigureAwait(false);
+        }
+
+        // Never a quiet pass (not even at -v quiet): what could not be analysed is named with its reason; the run exits 2.
+        foreach (var notAnalysed in report.NotAnalysed.OrderBy(n => n.Input, StringComparer.Ordinal).ThenBy(n => n.Reason, StringComparer.Ordinal))
+        {
+            await _error.WriteLineAsync($"error: not analysed: {notAnalysed.Input}: {notAnalysed.Reason}").ConfigureAwait(false);
         }
 
         if (v == Verbosity.Quiet)
@@ -547,6 +562,8 @@ internal sealed class MigrationRunner
             await o.WriteLineAsync($"skipped: {skipped}").ConfigureAwait(false);
         }
 
+        var inputs = report.InputsAnalysed + report.NotAnalysed.Select(n => n.Input).Distinct(StringComparer.Ordinal).Count();
+        await o.WriteLineAsync($"{report.InputsAnalysed} of {inputs} input(s) analysed completely").ConfigureAwait(false);
         var warnings = report.Warnings.Distinct().ToList();
         if (v >= Verbosity.Detailed)
         {

@@ -26,26 +26,3 @@ internal sealed record Finding(
 {
     public string Where => Detail is null ? $"{Path}:{Line}:{Column}" : $"{Path}:{Line} ({Detail})";
 }
-
-/// <summary>Everything one run found and did; the summary and the reports are written from it.</summary>
-internal sealed class RunReport
-{
-    private readonly Lock _lock = new();
-
-    public List<Finding> Findings { get; } = [];
-    public List<string> ChangedFiles { get; } = [];
-    public List<(string Path, string Diff)> Diffs { get; } = [];
-    public List<string> Errors { get; } = [];
-    public List<string> Warnings { get; } = [];
-    public List<string> Skipped { get; } = [];
-    public Dictionary<string, int> FixedPerRule { get; } = new(StringComparer.OrdinalIgnoreCase);
-    public int FilesAnalysed { get; set; }
-
-    public void Add(Action<RunReport> update)
-    {
-        lock (_lock)
-        {
-            update(this);
-        }
-    }
-}

@@ -123,6 +123,25 @@ internal static class ReportWriter
         }
 
         json.WriteEndArray();
+
+        // What could not be analysed is a failed execution, not an absence of results (SARIF 2.1.0 §3.20).
+        json.WriteStartArray("invocations");
+        json.WriteStartObject();
+        json.WriteBoolean("executionSuccessful", report.Errors.Count == 0 && report.NotAnalysed.Count == 0);
+        json.WriteStartArray("toolExecutionNotifications");
+        foreach (var message in report.Errors.Concat(report.NotAnalysed.Select(n => $"not analysed: {n.Input}: {n.Reason}")))
+        {
+            json.WriteStartObject();
+            json.WriteString("level", "error");
+            json.WriteStartObject("message");
+            json.WriteString("text", message);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndArray();
         json.WriteEndObject();
         json.WriteEndArray();
         json.WriteEndObject();
@@ -185,6 +204,17 @@ internal static class ReportWriter
         WriteStrings(json, "errors", report.Errors);
         WriteStrings(json, "warnings", report.Warnings);
         WriteStrings(json, "skipped", report.Skipped);
+        json.WriteNumber("inputs_analysed", report.InputsAnalysed);
+        json.WriteStartArray("not_analysed");
+        foreach (var n in report.NotAnalysed)
+        {
+            json.WriteStartObject();
+            json.WriteString("input", n.Input);
+            json.WriteString("reason", n.Reason);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 
