@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TorchTrainer.TestSupport;
 
 namespace TorchTrainer.Migrate.Tests;
 
@@ -56,7 +57,8 @@ public sealed class ToFileBasedTests
         Assert.Contains("// # Report\n// See `r.LossHistory`.\n", app);
         Assert.Contains("Console.WriteLine(r.MetricsSummary.TrainLoss[^1]);", app);   // the test analyzer's fix
         // The class moved after the statements, where C# wants type declarations next to top-level code.
-        Assert.True(app.IndexOf("class TrainingResults", StringComparison.Ordinal) > app.IndexOf("Console.WriteLine(r.", StringComparison.Ordinal), app);
+        Assert.True(app.IndexOf("class TrainingResults {", StringComparison.Ordinal) > app.IndexOf("Console.WriteLine(r.", StringComparison.Ordinal), app);
+        Assert.Contains("// class TrainingResults: declared at the end of this file (C# wants types after the top-level statements)\nvar r = new TrainingResults();", app);
     }
 
     [Fact]
@@ -176,5 +178,33 @@ public sealed class ToFileBasedTests
         Assert.Contains("// ## Mixed\n\n// #!who    (a notebook magic command; a file-based app has no equivalent)\nConsole.WriteLine(\"C#\");\n", app);
         Assert.Contains("// Cell 3 is F#, left out: a C# file-based app runs C# only. Its code was:\n// printfn \"F#\"\n", app);
         Assert.DoesNotContain("kernelInfo", app);
+    }
+
+    [Fact]
+    public async Task Variables_and_classes_a_later_cell_declares_again_are_renamed_and_the_app_builds_and_runs()
+    {
+        using var dir = new TempDir();
+        dir.Write("cells.ipynb", Ipynb(
+            ("csharp", "var t = 1;\nclass Box { public int V = 1; }\nConsole.WriteLine(t + new Box().V)"),
+            ("csharp", "using Microsoft.DotNet.Interactive.Formatting;\nFormatter.Register<int>(i => i.ToString());\nvar t = \"two\";\nclass Box { public string V = \"-box\"; }\nConsole.WriteLine(t + new Box().V);"),
+            ("csharp", "var lengths = new[] { \"a\" }.Select(t => t.Length);\nt.Length")));
+
+        var run = await Tool.RunAsync(dir.Path, "--to-file-based", "cells.ipynb");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("declared again, renamed: Box → Box_2 (cell 2)", run.Output);
+        Assert.Contains("declared again, renamed: t → t_2 (cell 2)", run.Output);
+        Assert.Contains("kernel API left as a comment: cell 2: using Microsoft.DotNet.Interactive.Formatting;", run.Output);
+        var app = dir.Text("cells.cs");
+        Assert.Contains("var t_2 = \"two\";", app);
+        Assert.Contains("Console.WriteLine(t_2 + new Box_2().V);", app);
+        Assert.Contains(".Select(t => t.Length);\ndisplay(t_2.Length);", app);   // a lambda's own t stays t
+        Assert.Contains("class Box_2 { public string V = \"-box\"; }", app);
+        Assert.Contains("// kernel display setup, not needed in an app: Formatter.Register<int>(i => i.ToString());", app);
+        Assert.DoesNotContain("using Microsoft.DotNet.Interactive", app);
+
+        var output = ChildProcess.Run(ChildProcess.Dotnet(), dir.Path, ["run", "cells.cs"], new Dictionary<string, string>(), TimeSpan.FromMinutes(5), expectSuccess: false);
+        Assert.True(output.ExitCode == 0, output.ToString());
+        Assert.Equal("2\ntwo-box\n3\n", output.StdOut.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 }
