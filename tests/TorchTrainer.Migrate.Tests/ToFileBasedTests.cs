@@ -187,7 +187,7 @@ public sealed class ToFileBasedTests
         dir.Write("cells.ipynb", Ipynb(
             ("csharp", "var t = 1;\nclass Box { public int V = 1; }\nConsole.WriteLine(t + new Box().V)"),
             ("csharp", "using Microsoft.DotNet.Interactive.Formatting;\nFormatter.Register<int>(i => i.ToString());\nvar t = \"two\";\nclass Box { public string V = \"-box\"; }\nConsole.WriteLine(t + new Box().V);"),
-            ("csharp", "var lengths = new[] { \"a\" }.Select(t => t.Length);\nt.Length")));
+            ("csharp", "var lengths = new[] { \"a\" }.Select(t => t.Length);\nfor (var i = 0; i < 1; i++) { var t = 5; Console.WriteLine(t * 2); }\nt.Length")));
 
         var run = await Tool.RunAsync(dir.Path, "--to-file-based", "cells.ipynb");
 
@@ -198,13 +198,14 @@ public sealed class ToFileBasedTests
         var app = dir.Text("cells.cs");
         Assert.Contains("var t_2 = \"two\";", app);
         Assert.Contains("Console.WriteLine(t_2 + new Box_2().V);", app);
-        Assert.Contains(".Select(t => t.Length);\ndisplay(t_2.Length);", app);   // a lambda's own t stays t
+        Assert.Contains(".Select(t => t.Length);\n", app);   // a lambda's own t stays t
+        Assert.Contains("{ var t_inner = 5; Console.WriteLine(t_inner * 2); }\ndisplay(t_2.Length);", app);   // a block's t would clash (CS0136)
         Assert.Contains("class Box_2 { public string V = \"-box\"; }", app);
         Assert.Contains("// kernel display setup, not needed in an app: Formatter.Register<int>(i => i.ToString());", app);
         Assert.DoesNotContain("using Microsoft.DotNet.Interactive", app);
 
         var output = ChildProcess.Run(ChildProcess.Dotnet(), dir.Path, ["run", "cells.cs"], new Dictionary<string, string>(), TimeSpan.FromMinutes(5), expectSuccess: false);
         Assert.True(output.ExitCode == 0, output.ToString());
-        Assert.Equal("2\ntwo-box\n3\n", output.StdOut.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Equal("2\ntwo-box\n10\n3\n", output.StdOut.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 }

@@ -166,21 +166,27 @@ internal static class NotebookConverter
             app.Append(line).Append('\n');
         }
 
-        var redeclarations = new Redeclarations(blocks.Where(b => b.IsCode).SelectMany(b => b.Types.Prepend(b.Text)).SelectMany(Redeclarations.Identifiers));
-        var renamedBlocks = new List<string>();
+        // Nested locals that would clash with a top-level variable first (while every name still means what it meant in
+        // its cell), then the variables and types a later cell declares again.
+        var identifiers = blocks.Where(b => b.IsCode).SelectMany(b => b.Types.Prepend(b.Text)).SelectMany(Redeclarations.Identifiers).ToHashSet(StringComparer.Ordinal);
+        var topLevel = ShadowedLocals.TopLevelNames(blocks.Where(b => b.IsCode).Select(b => b.Text));
+        var redeclarations = new Redeclarations(identifiers);
+        var finalBlocks = new List<string>();
         var types = new List<string>();
         foreach (var (text, cell, isCode, cellTypes) in blocks)
         {
-            var (statements, renamedTypes) = isCode ? redeclarations.Apply(text, cellTypes, cell) : (text, cellTypes);
+            var (statements, renamedTypes) = isCode
+                ? redeclarations.Apply(ShadowedLocals.Apply(text, cell, topLevel, identifiers, result.Renamed), cellTypes, cell)
+                : (text, cellTypes);
             types.AddRange(renamedTypes);
             if (statements.Trim().Length > 0)
             {
-                renamedBlocks.Add(statements);
+                finalBlocks.Add(statements);
             }
         }
 
         result.Renamed.AddRange(redeclarations.Renamed);
-        app.Append('\n').Append(string.Join("\n\n", renamedBlocks)).Append('\n');
+        app.Append('\n').Append(string.Join("\n\n", finalBlocks)).Append('\n');
         foreach (var type in types)
         {
             app.Append('\n').Append(type).Append('\n');

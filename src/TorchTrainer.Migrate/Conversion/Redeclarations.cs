@@ -19,8 +19,8 @@ internal sealed class Redeclarations
     private readonly Dictionary<string, string> _current = new(StringComparer.Ordinal);
     private readonly HashSet<string> _taken;
 
-    /// <param name="allIdentifiers">Every identifier of the app, so a new name never collides with one.</param>
-    public Redeclarations(IEnumerable<string> allIdentifiers) => _taken = new HashSet<string>(allIdentifiers, StringComparer.Ordinal);
+    /// <param name="allIdentifiers">Every identifier of the app, so a new name never collides with one; new names are added to it.</param>
+    public Redeclarations(HashSet<string> allIdentifiers) => _taken = allIdentifiers;
 
     /// <summary>Renames made so far ("t → t_2 (cell 7)").</summary>
     public List<string> Renamed { get; } = [];
