@@ -208,4 +208,23 @@ public sealed class ToFileBasedTests
         Assert.True(output.ExitCode == 0, output.ToString());
         Assert.Equal("2\ntwo-box\n10\n3\n", output.StdOut.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_ScottPlot_plot_the_notebook_drew_inline_is_saved_as_a_png_next_to_the_app_and_its_path_printed()
+    {
+        using var dir = new TempDir();
+        dir.Write("nb/plots.ipynb", Ipynb(
+            ("csharp", "#r \"nuget: ScottPlot, 5.1.59\"\nvar plot = new ScottPlot.Plot();\nplot.Add.Scatter(new double[] { 1, 2, 3 }, new double[] { 2.9, 2.5, 2.2 });\nplot")));
+
+        var run = await Tool.RunAsync(dir.Path, "--to-file-based", "nb/plots.ipynb");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("public static void display(ScottPlot.Plot plot)", dir.Text("nb/plots.cs"));
+        // Run from another folder: the picture still lands next to the app.
+        var output = ChildProcess.Run(ChildProcess.Dotnet(), dir.Path, ["run", "nb/plots.cs"], new Dictionary<string, string>(), TimeSpan.FromMinutes(5), expectSuccess: false);
+        Assert.True(output.ExitCode == 0, output.ToString());
+        var png = Path.Combine(dir.Path, "nb", "plot-1.png");
+        Assert.Contains($"Plot: {png}", output.StdOut);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
+    }
 }

@@ -23,6 +23,11 @@ internal sealed class ConversionRunner(MigrateOptions options, AnalyzerSet analy
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
+        if (options.ReportPath is not null)
+        {
+            return await FailAsync(["--report goes with migration, not --to-file-based: the conversion's summary is its report"]).ConfigureAwait(false);
+        }
+
         var inputs = InputResolver.Resolve(options.Paths, options.CurrentDirectory);
         if (inputs.Errors.Count > 0)
         {
@@ -38,6 +43,16 @@ internal sealed class ConversionRunner(MigrateOptions options, AnalyzerSet analy
         if (options.Diagnostics.Count > 0)
         {
             ids = [.. options.Diagnostics.SelectMany(d => d.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+            var unknown = ids.Where(id => !analyzers.Descriptors.ContainsKey(id)).ToList();
+            if (unknown.Count > 0)
+            {
+                return await FailAsync([$"--diagnostics: unknown diagnostic ID {string.Join(", ", unknown)} (known: {string.Join(", ", analyzers.Descriptors.Keys.Order(StringComparer.Ordinal))})"]).ConfigureAwait(false);
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return await FailAsync([$"no TorchTrainer analyzers found in {analyzers.Source}; the converted apps could not be migrated"]).ConfigureAwait(false);
         }
 
         // The seam for --idiomatic (branch analyzers-idiomatic): the engine applies the exact rewrites, as Fix All does.

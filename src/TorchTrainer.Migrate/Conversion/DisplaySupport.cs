@@ -20,7 +20,8 @@ internal static class DisplaySupport
 
 
                 /// <summary>A tensor: its values, as the notebooks' TorchSharp formatter showed them, not its type and shape only.</summary>
-                public static void display(TorchSharp.torch.Tensor tensor) => Console.WriteLine(tensor.ToString(TorchSharp.TensorStringStyle.Default));
+                /// <remarks>Generic, so a number (which converts to a Tensor implicitly) still takes display(object).</remarks>
+                public static void display<T>(T tensor) where T : TorchSharp.torch.Tensor => Console.WriteLine(tensor.ToString(TorchSharp.TensorStringStyle.Default));
 
                 public static void Display(this TorchSharp.torch.Tensor tensor) => display(tensor);
             """ : "";

@@ -115,19 +115,70 @@ internal static class NotebookConverter
             return result;
         }
 
-        var header = new StringBuilder();
-        header.Append($"// Converted from {Path.GetFileName(file.Path)} by trainer-migrate --to-file-based. Run it with: dotnet run {Path.GetFileNameWithoutExtension(file.Path)}.cs\n");
         var folder = Path.GetDirectoryName(file.Path)!;
-        var sources = directives.Sources.Select(s => IsUrl(s) ? s : Path.GetFullPath(Path.Combine(folder, s))).Distinct().ToList();
-        result.Sources.AddRange(sources);
-        var scottPlot = false;
-        foreach (var package in directives.Packages.DistinctBy(p => p.Id, StringComparer.OrdinalIgnoreCase))
+        result.Sources.AddRange(directives.Sources.Select(s => IsUrl(s) ? s : Path.GetFullPath(Path.Combine(folder, s))).Distinct());
+        await MapPackagesAsync(directives.Packages, folder, result, ct).ConfigureAwait(false);
+        if (result.Errors.Count > 0)
+        {
+            return result;
+        }
+
+        var app = new StringBuilder();
+        app.Append($"// Converted from {Path.GetFileName(file.Path)} by trainer-migrate --to-file-based. Run it with: dotnet run {Path.GetFileNameWithoutExtension(file.Path)}.cs\n");
+        foreach (var (id, version) in result.Packages)
+        {
+            app.Append($"#:package {id}@{version}\n");
+        }
+
+        // As the kernel compiled and ran the cells: its own usings (written below), no nullable analysis, JIT (no AOT analysis).
+        app.Append("#:property ImplicitUsings=disable\n#:property Nullable=disable\n#:property PublishAot=false\n");
+        if (result.Sources.Count > 0)
+        {
+            app.Append($"#:property RestoreAdditionalProjectSources={string.Join(';', result.Sources)}\n");
+        }
+
+        if (displays)
+        {
+            usings.Add($"using static {DisplaySupport.ClassName};");
+        }
+
+        app.Append('\n');
+        foreach (var line in usings.Distinct(StringComparer.Ordinal))
+        {
+            app.Append(line).Append('\n');
+        }
+
+        var (finalBlocks, types) = ResolveNames(blocks, result.Renamed);
+        app.Append('\n').Append(string.Join("\n\n", finalBlocks)).Append('\n');
+        foreach (var type in types)
+        {
+            app.Append('\n').Append(type).Append('\n');
+        }
+
+        if (displays)
+        {
+            var scottPlot = result.Packages.Any(p => p.Id.Equals("ScottPlot", StringComparison.OrdinalIgnoreCase) && !p.Range.StartsWith('3') && !p.Range.StartsWith('4'));
+            var torchSharp = result.Packages.Any(p => p.Id.StartsWith("TorchSharp", StringComparison.OrdinalIgnoreCase) || p.Id.Equals("TorchTrainer", StringComparison.OrdinalIgnoreCase));
+            app.Append('\n').Append(DisplaySupport.Source(scottPlot, torchSharp)).Append('\n');
+        }
+
+        result.AppText = app.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+        return result;
+    }
+
+    /// <summary>
+    /// The notebook's packages as <c>#:package</c> versions: every version form the kernel accepts is one a file-based
+    /// app accepts as it is (exact, <c>4.0.*</c>, <c>*</c>, <c>*-*</c>, ranges; tried on SDK 10.0.401); no version,
+    /// which the kernel restores as <c>*</c> and <c>#:package</c> refuses (NU1015), is resolved through NuGet and pinned.
+    /// </summary>
+    private static async Task MapPackagesAsync(IEnumerable<NuGetReference> packages, string folder, ConversionResult result, CancellationToken ct)
+    {
+        foreach (var package in packages.DistinctBy(p => p.Id, StringComparer.OrdinalIgnoreCase))
         {
             var version = package.Version;
             if (version is null)
             {
-                // The kernel restores a versionless reference as "*", the latest stable version; #:package needs a version.
-                var (resolved, error) = await NuGetVersionResolver.ResolveAsync(package.Id, "*", folder, sources, ct).ConfigureAwait(false);
+                var (resolved, error) = await NuGetVersionResolver.ResolveAsync(package.Id, "*", folder, result.Sources, ct).ConfigureAwait(false);
                 if (resolved is null)
                 {
                     result.Errors.Add($"cell {package.Cell}: #r \"nuget: {package.Id}\": {error}");
@@ -138,36 +189,17 @@ internal static class NotebookConverter
                 result.Notes.Add($"{package.Id}: no version in the notebook (the kernel takes the latest stable); NuGet resolves it to {resolved} today, which the app pins");
             }
 
-            scottPlot |= package.Id.Equals("ScottPlot", StringComparison.OrdinalIgnoreCase) && !version.StartsWith('3') && !version.StartsWith('4');
-            header.Append($"#:package {package.Id}@{version}\n");
             result.Packages.Add((package.Id, version));
         }
+    }
 
-        if (result.Errors.Count > 0)
-        {
-            return result;
-        }
-
-        // As the kernel compiled and ran the cells: its own usings (written below), no nullable analysis, JIT (no AOT analysis).
-        header.Append("#:property ImplicitUsings=disable\n#:property Nullable=disable\n#:property PublishAot=false\n");
-        if (sources.Count > 0)
-        {
-            header.Append($"#:property RestoreAdditionalProjectSources={string.Join(';', sources)}\n");
-        }
-
-        if (displays)
-        {
-            usings.Add($"using static {DisplaySupport.ClassName};");
-        }
-
-        var app = new StringBuilder(header.ToString()).Append('\n');
-        foreach (var line in usings.Distinct(StringComparer.Ordinal))
-        {
-            app.Append(line).Append('\n');
-        }
-
-        // Nested locals that would clash with a top-level variable first (while every name still means what it meant in
-        // its cell), then the variables and types a later cell declares again.
+    /// <summary>
+    /// Makes the cells' names valid in one file: nested locals that would clash with a top-level variable first (while
+    /// every name still means what it meant in its cell), then the variables and types a later cell declares again.
+    /// Returns the code blocks (empty ones dropped) and the type declarations, in notebook order.
+    /// </summary>
+    private static (List<string> Blocks, List<string> Types) ResolveNames(List<(string Text, int Cell, bool IsCode, IReadOnlyList<string> Types)> blocks, List<string> renamed)
+    {
         var identifiers = blocks.Where(b => b.IsCode).SelectMany(b => b.Types.Prepend(b.Text)).SelectMany(Redeclarations.Identifiers).ToHashSet(StringComparer.Ordinal);
         var topLevel = ShadowedLocals.TopLevelNames(blocks.Where(b => b.IsCode).Select(b => b.Text));
         var redeclarations = new Redeclarations(identifiers);
@@ -176,7 +208,7 @@ internal static class NotebookConverter
         foreach (var (text, cell, isCode, cellTypes) in blocks)
         {
             var (statements, renamedTypes) = isCode
-                ? redeclarations.Apply(ShadowedLocals.Apply(text, cell, topLevel, identifiers, result.Renamed), cellTypes, cell)
+                ? redeclarations.Apply(ShadowedLocals.Apply(text, cell, topLevel, identifiers, renamed), cellTypes, cell)
                 : (text, cellTypes);
             types.AddRange(renamedTypes);
             if (statements.Trim().Length > 0)
@@ -185,21 +217,8 @@ internal static class NotebookConverter
             }
         }
 
-        result.Renamed.AddRange(redeclarations.Renamed);
-        app.Append('\n').Append(string.Join("\n\n", finalBlocks)).Append('\n');
-        foreach (var type in types)
-        {
-            app.Append('\n').Append(type).Append('\n');
-        }
-
-        if (displays)
-        {
-            var torchSharp = result.Packages.Any(p => p.Id.StartsWith("TorchSharp", StringComparison.OrdinalIgnoreCase) || p.Id.Equals("TorchTrainer", StringComparison.OrdinalIgnoreCase));
-            app.Append('\n').Append(DisplaySupport.Source(scottPlot, torchSharp)).Append('\n');
-        }
-
-        result.AppText = app.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
-        return result;
+        renamed.AddRange(redeclarations.Renamed);
+        return (finalBlocks, types);
     }
 
     /// <summary>Markdown (or code left out) as line comments: headings, text and code blocks stay readable.</summary>
