@@ -54,8 +54,11 @@ internal static class MigrateCommand
         // the assembly's, TorchTrainer.Migrate, and cannot be set (dotnet/command-line-api#2365).
         var root = new Command(ToolCommandName, "Migrates TorchTrainer v3 results code (LossHistory, ValLossHistory, legacy keys) to the v4 API in solutions, projects, folders, file-based apps and notebooks.")
         {
-            paths, dryRun, check, report, diagnostics, verbosity, toFileBased, outDirectory, force, new HelpOption(), new VersionOption(),
+            paths, dryRun, check, report, diagnostics, verbosity, new HelpOption(), new VersionOption(),
         };
+        root.Options.Add(toFileBased);
+        root.Options.Add(outDirectory);
+        root.Options.Add(force);
 
         var exitCode = Ok;
         root.SetAction(async (parse, token) =>

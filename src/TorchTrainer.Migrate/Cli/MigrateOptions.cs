@@ -22,6 +22,14 @@ internal sealed record MigrateOptions
     public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
     public int MaxPasses { get; init; } = 3;
 
+    /// <summary>Projects of a solution loaded into one MSBuild workspace at most (see MsBuildLoader).</summary>
+    public int PartitionSize { get; init; } = Workspace.MsBuildLoader.DefaultPartitionSize;
+
+    /// <summary>True when files are rewritten (neither --dry-run nor --check).</summary>
+    public bool Writes => !DryRun && !Check;
+
+    public string Mode => Check && DryRun ? "check+dry-run" : Check ? "check" : DryRun ? "dry-run" : "apply";
+
     /// <summary>--to-file-based: convert notebooks into file-based apps (Conversion/ConversionRunner) instead of migrating them in place.</summary>
     public bool ToFileBased { get; init; }
 
@@ -30,14 +38,6 @@ internal sealed record MigrateOptions
 
     /// <summary>--force: --to-file-based replaces an existing app.</summary>
     public bool Force { get; init; }
-
-    /// <summary>Projects of a solution loaded into one MSBuild workspace at most (see MsBuildLoader).</summary>
-    public int PartitionSize { get; init; } = Workspace.MsBuildLoader.DefaultPartitionSize;
-
-    /// <summary>True when files are rewritten (neither --dry-run nor --check).</summary>
-    public bool Writes => !DryRun && !Check;
-
-    public string Mode => Check && DryRun ? "check+dry-run" : Check ? "check" : DryRun ? "dry-run" : "apply";
 
     public static Verbosity? ParseVerbosity(string value) => value.ToLowerInvariant() switch
     {
