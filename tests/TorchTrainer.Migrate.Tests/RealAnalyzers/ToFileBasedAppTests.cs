@@ -79,7 +79,7 @@ public sealed class ToFileBasedAppTests(PackedPackage package, ITestOutputHelper
         Assert.Contains($"#:property RestoreAdditionalProjectSources={package.Feed}\n", app);
         Assert.True(app.IndexOf("using Newtonsoft.Json;", StringComparison.Ordinal) < app.IndexOf("var results", StringComparison.Ordinal), app);
         Assert.Contains("// ```csharp\n// var last = results.LossHistory[^1];\n// ```\n", app);   // markdown kept, as a comment
-        Assert.Empty(CodeLines(app).Where(l => l.Contains("LossHistory", StringComparison.Ordinal)));
+        Assert.DoesNotContain(CodeLines(app), l => l.Contains("LossHistory", StringComparison.Ordinal));
 
         var run = package.Run(dir, "run", "wild.cs");
         log.WriteLine(run.StdOut);
@@ -169,7 +169,7 @@ public sealed class ToFileBasedAppTests(PackedPackage package, ITestOutputHelper
         Assert.True(convert.ExitCode == 0, convert.ToString());
         var app = File.ReadAllText(Path.Combine(dir, "TrainingReport.cs"));
         Assert.Contains("results.FinalLoss:F4", app);
-        Assert.Empty(CodeLines(app).Where(l => l.Contains("LossHistory", StringComparison.Ordinal)));
+        Assert.DoesNotContain(CodeLines(app), l => l.Contains("LossHistory", StringComparison.Ordinal));
         var report = package.Run(dir, "run", "TrainingReport.cs");
         var lines = ProgramLines(report.StdOut);
         Assert.Equal("3", lines[0]);
