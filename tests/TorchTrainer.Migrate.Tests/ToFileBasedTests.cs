@@ -227,4 +227,25 @@ public sealed class ToFileBasedTests
         Assert.Contains($"Plot: {png}", output.StdOut);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
     }
+
+    [Fact]
+    public async Task A_package_without_a_version_is_pinned_to_what_NuGet_resolves_and_floating_forms_are_kept()
+    {
+        using var dir = new TempDir();
+        dir.Write("versions.ipynb", Ipynb(
+            ("csharp", "#r \"nuget: DiffPlex\"\n#r \"nuget: Newtonsoft.Json, *-*\"\nvar diff = DiffPlex.Differ.Instance.CreateLineDiffs(\"a\", \"b\", false);\nConsole.WriteLine(diff.DiffBlocks.Count);\nConsole.WriteLine(typeof(Newtonsoft.Json.JsonConvert).Name);")));
+
+        var run = await Tool.RunAsync(dir.Path, "--to-file-based", "versions.ipynb");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var app = dir.Text("versions.cs");
+        // The kernel restores a versionless reference as the latest stable version; #:package needs one (NU1015).
+        var pinned = System.Text.RegularExpressions.Regex.Match(app, @"#:package DiffPlex@(\d+\.\d+\.\d+)\n");
+        Assert.True(pinned.Success, app);
+        Assert.Contains($"DiffPlex: no version in the notebook (the kernel takes the latest stable); NuGet resolves it to {pinned.Groups[1].Value} today, which the app pins", run.Output);
+        Assert.Contains("#:package Newtonsoft.Json@*-*\n", app);
+        var output = ChildProcess.Run(ChildProcess.Dotnet(), dir.Path, ["run", "versions.cs"], new Dictionary<string, string>(), TimeSpan.FromMinutes(5), expectSuccess: false);
+        Assert.True(output.ExitCode == 0, output.ToString());
+        Assert.Equal("1\nJsonConvert\n", output.StdOut.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
 }
