@@ -21,6 +21,11 @@ var validation = TrainingData.FromTensors(inputs[split..], targets[split..], bat
 
 Console.WriteLine($"Corpus: {corpus.Text.Length:N0} characters, alphabet of {corpus.Alphabet.Length}; {split:N0} training windows.");
 var model = new CharLanguageModel(corpus.Alphabet.Length, Context);
+
+// What people would rather look at than read, next to results.json: the loss curve (train and validation per epoch)
+// and the per-epoch metrics table.
+var lossCurve = new LossCurvePlotSink();
+using var metricsCsv = new CsvMetricsSink();
 var trainer = new Trainer(model, new TrainerOptions
 {
     Epochs = epochs,
@@ -31,7 +36,7 @@ var trainer = new Trainer(model, new TrainerOptions
     LogIntervalSteps = 50,
     OutputDirectory = output,
     CheckpointDirectory = Path.Combine(output, "checkpoints"),
-    Sinks = [new ConsoleProgressSink()],
+    Sinks = [new ConsoleProgressSink(), lossCurve, metricsCsv],
 });
 
 var results = trainer.Train(train, validation);
@@ -45,3 +50,5 @@ Console.WriteLine($"   Perplexity: {Math.Exp(results.ValLossHistory[^1]):F2}");
 var bestEpoch = results.ValLossHistory.ToList().IndexOf(results.ValLossHistory.Min()) + 1;
 Console.WriteLine($"   Best Epoch: {bestEpoch}");
 Console.WriteLine($"Results: {Path.GetFullPath(Path.Combine(output, "results.json"))}");
+Console.WriteLine($"Loss curve: {lossCurve.ImagePath ?? "not drawn (no finite loss)"}");
+Console.WriteLine($"Metrics: {metricsCsv.FilePath}");

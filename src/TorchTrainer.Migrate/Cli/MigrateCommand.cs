@@ -50,12 +50,19 @@ internal static class MigrateCommand
             HelpName = "LEVEL",
         };
 
+        var toFileBased = new Option<bool>("--to-file-based") { Description = "Convert C# notebooks into file-based apps (NAME.cs next to each, run with dotnet run NAME.cs), TorchTrainer fixes applied; the notebooks are not changed." };
+        var outDirectory = new Option<string?>("--out") { Description = "With --to-file-based: write the apps into DIR.", HelpName = "DIR" };
+        var force = new Option<bool>("--force") { Description = "With --to-file-based: replace an app that already exists." };
+
         // A command named after the tool rather than a RootCommand, whose name (shown in the help's usage line) would be
         // the assembly's, TorchTrainer.Migrate, and cannot be set (dotnet/command-line-api#2365).
         var root = new Command(ToolCommandName, "Migrates TorchTrainer v3 results code (LossHistory, ValLossHistory, legacy keys) to the v4 API in solutions, projects, folders, file-based apps and notebooks.")
         {
             paths, dryRun, check, idiomatic, report, diagnostics, verbosity, new HelpOption(), new VersionOption(),
         };
+        root.Options.Add(toFileBased);
+        root.Options.Add(outDirectory);
+        root.Options.Add(force);
 
         var exitCode = Ok;
         root.SetAction(async (parse, token) =>
@@ -77,8 +84,23 @@ internal static class MigrateCommand
                 Diagnostics = parse.GetValue(diagnostics) ?? [],
                 Verbosity = level.Value,
                 CurrentDirectory = currentDirectory ?? Environment.CurrentDirectory,
+                ToFileBased = parse.GetValue(toFileBased),
+                OutDirectory = parse.GetValue(outDirectory),
+                Force = parse.GetValue(force),
             };
             options = adjust?.Invoke(options) ?? options;
+            if (options.ToFileBased)
+            {
+                var conversion = new Conversion.ConversionRunner(options, analyzers ?? AnalyzerSet.LoadDefault(), output, error);
+                return exitCode = await conversion.RunAsync(token).ConfigureAwait(false);
+            }
+
+            if (options.OutDirectory is not null || options.Force)
+            {
+                await error.WriteLineAsync("error: --out and --force go with --to-file-based").ConfigureAwait(false);
+                return exitCode = BadInput;
+            }
+
             var runner = new MigrationRunner(options, analyzers ?? AnalyzerSet.LoadDefault(), output, error);
             return exitCode = await runner.RunAsync(token).ConfigureAwait(false);
         });

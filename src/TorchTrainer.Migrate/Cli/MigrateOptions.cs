@@ -33,6 +33,15 @@ internal sealed record MigrateOptions
 
     public string Mode => Check && DryRun ? "check+dry-run" : Check ? "check" : DryRun ? "dry-run" : "apply";
 
+    /// <summary>--to-file-based: convert notebooks into file-based apps (Conversion/ConversionRunner) instead of migrating them in place.</summary>
+    public bool ToFileBased { get; init; }
+
+    /// <summary>--out DIR: where --to-file-based writes the apps (default: next to each notebook).</summary>
+    public string? OutDirectory { get; init; }
+
+    /// <summary>--force: --to-file-based replaces an existing app.</summary>
+    public bool Force { get; init; }
+
     public static Verbosity? ParseVerbosity(string value) => value.ToLowerInvariant() switch
     {
         "q" or "quiet" => Verbosity.Quiet,

@@ -22,7 +22,8 @@ internal sealed class DibNotebook : INotebook
     public static DibNotebook Parse(TextFile file) =>
         new(file, NotebookScript.Build([(0, file.Text, DefaultKernel(file.Text))]));
 
-    private static string DefaultKernel(string text)
+    /// <summary>The kernel of lines before the first selector: the <c>#!meta</c> section's default kernel, else C#.</summary>
+    internal static string DefaultKernel(string text)
     {
         // "#!meta" followed by {"kernelInfo":{"defaultKernelName":"csharp", ...}} up to the next "#!" line.
         var lines = text.Split('\n');

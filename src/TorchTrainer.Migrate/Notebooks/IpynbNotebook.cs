@@ -41,10 +41,15 @@ internal sealed class IpynbNotebook : INotebook
     public NotebookScript Script { get; }
     public string? DefaultKernel { get; }
 
+    /// <summary>Every cell in order: its 0-based index, <c>cell_type</c> ("code", "markdown", "raw"), source and kernel from its metadata.</summary>
+    public IEnumerable<(int Index, string CellType, string Text, string? Kernel)> Cells =>
+        _cells.Select(c => (c.Index, c.CellType, c.Text, c.Kernel));
+
     private sealed class Cell
     {
         public int Index { get; init; }
         public bool IsCode { get; init; }
+        public string CellType { get; init; } = "";
         public string Text { get; set; } = "";
         public string? Kernel { get; set; }
         public int SourceStart { get; set; } = -1;
@@ -93,7 +98,7 @@ internal sealed class IpynbNotebook : INotebook
                 }
 
                 var cellType = cellElement.TryGetProperty("cell_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-                var cell = new Cell { Index = index, IsCode = cellType == "code" };
+                var cell = new Cell { Index = index, IsCode = cellType == "code", CellType = cellType ?? "" };
                 if (cellElement.TryGetProperty("source", out var source))
                 {
                     cell.Text = source.ValueKind switch

@@ -33,6 +33,17 @@ public sealed class LegacyTrainingSampleTests : IDisposable
         Assert.Equal(results.FinalValLoss!.Value, valLoss, 0.0001);
         Assert.True(results.MetricsSummary.TrainLoss[^1] < results.MetricsSummary.TrainLoss[0], "the training loss should fall");
 
+        // Next to results.json: the loss-curve picture and the metrics table, their paths printed.
+        var curve = Path.Combine(_output, "loss_curve.png");
+        Assert.Contains($"Loss curve: {curve}", run.StdOut);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(curve)[..4]);
+        var csv = Path.Combine(_output, "metrics.csv");
+        Assert.Contains($"Metrics: {csv}", run.StdOut);
+        var rows = File.ReadAllLines(csv);
+        Assert.Equal(3, rows.Length);   // the header and 2 epochs
+        Assert.StartsWith("epoch,train/loss,val/loss", rows[0]);
+        Assert.StartsWith("2,", rows[2]);
+
         Assert.Single(Regex.Matches(run.StdErr, "TrainingResults.LossHistory is deprecated"));
         Assert.Single(Regex.Matches(run.StdErr, "TrainingResults.ValLossHistory is deprecated"));
     }
