@@ -55,8 +55,8 @@ internal sealed class ConversionRunner(MigrateOptions options, AnalyzerSet analy
             return await FailAsync([$"no TorchTrainer analyzers found in {analyzers.Source}; the converted apps could not be migrated"]).ConfigureAwait(false);
         }
 
-        // The seam for --idiomatic (branch analyzers-idiomatic): the engine applies the exact rewrites, as Fix All does.
-        var engine = new FixEngine(analyzers, ids, options.MaxPasses);
+        // The exact rewrites, as Fix All applies them; with --idiomatic, the idiomatic ones where they are offered.
+        var engine = new FixEngine(analyzers, ids, options.MaxPasses, options.Idiomatic);
         var resolver = new ReferenceResolver();
         var targets = new Dictionary<string, string>(ChangeWriter.PathComparer);
         foreach (var notebook in inputs.Notebooks)
