@@ -53,14 +53,13 @@ internal static class MigrateCommand
             paths, dryRun, check, report, diagnostics, verbosity, new HelpOption(), new VersionOption(),
         };
 
-        var exitCode = Ok;
         root.SetAction(async (parse, token) =>
         {
             var level = MigrateOptions.ParseVerbosity(parse.GetValue(verbosity) ?? "normal");
             if (level is null)
             {
                 await error.WriteLineAsync($"error: --verbosity {parse.GetValue(verbosity)}: expected quiet, minimal, normal, detailed or diagnostic").ConfigureAwait(false);
-                return exitCode = BadInput;
+                return BadInput;
             }
 
             var options = new MigrateOptions
@@ -75,7 +74,7 @@ internal static class MigrateCommand
             };
             options = adjust?.Invoke(options) ?? options;
             var runner = new MigrationRunner(options, analyzers ?? AnalyzerSet.LoadDefault(), output, error);
-            return exitCode = await runner.RunAsync(token).ConfigureAwait(false);
+            return await runner.RunAsync(token).ConfigureAwait(false);
         });
 
         var parseResult = root.Parse(args);
