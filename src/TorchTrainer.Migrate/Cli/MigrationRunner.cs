@@ -58,6 +58,7 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
         try
         {
             var partitions = new List<MsBuildLoader.Partition>();
+            IReadOnlyDictionary<string, GateDecision> decisions = new Dictionary<string, GateDecision>();
             if (inputs.Solutions.Count > 0 || inputs.Projects.Count > 0)
             {
                 var prepared = await MsBuildInputs.PrepareAsync(inputs.Solutions, inputs.Projects, !options.NoRestore, options.PartitionSize,
@@ -73,10 +74,11 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
                 }
 
                 partitions.AddRange(prepared.Partitions);
+                decisions = prepared.Decisions;
             }
 
             _progress.AddUnits(units.Count);
-            await Task.WhenAll(RunUnitsAsync(units, ct), RunPartitionsAsync(services, partitions, scratch.FullName, ct)).ConfigureAwait(false);
+            await Task.WhenAll(RunUnitsAsync(units, ct), RunPartitionsAsync(services, partitions, decisions, scratch.FullName, ct)).ConfigureAwait(false);
             if (_loadTicks > 0)
             {
                 _progress.Write($"MSBuild loads: {TimeSpan.FromTicks(_loadTicks).TotalSeconds:0.0} s in total over {partitions.Count} partition(s)", Verbosity.Detailed);
@@ -148,7 +150,8 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
     /// the partition's projects in parallel, and disposes the workspace before taking the next partition, so that no
     /// more than the partitions in flight hold compilations and fixed trees.
     /// </summary>
-    private async Task RunPartitionsAsync(UnitServices services, IReadOnlyList<MsBuildLoader.Partition> partitions, string scratch, CancellationToken ct)
+    private async Task RunPartitionsAsync(UnitServices services, IReadOnlyList<MsBuildLoader.Partition> partitions,
+        IReadOnlyDictionary<string, GateDecision> decisions, string scratch, CancellationToken ct)
     {
         if (partitions.Count == 0)
         {
@@ -175,7 +178,7 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
                 }
 
                 _progress.Write($"loaded {partition.Description} in {took.TotalSeconds:0.0} s", Verbosity.Detailed);
-                var (projects, decided) = ProjectUnit.Select(services, loaded, m => _progress.Write(m, Verbosity.Detailed));
+                var (projects, decided) = ProjectUnit.Select(services, loaded, decisions, m => _progress.Write(m, Verbosity.Detailed));
                 foreach (var result in decided)
                 {
                     _results.Enqueue(result);

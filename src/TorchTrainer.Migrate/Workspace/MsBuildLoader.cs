@@ -224,14 +224,17 @@ internal static class MsBuildLoader
         }
 
         // Requested: the partition's own projects and, for a solution, projects it only brings in as references
-        // from outside the solution (as a whole-solution load would process them); each claimed once per run.
+        // from outside the solution (as a whole-solution load would process them); each claimed once per run, with
+        // all its target frameworks (MSBuildWorkspace loads one project per target framework): one unit analyses them
+        // all and merges their findings.
         var own = partition.Projects.ToHashSet(Output.ChangeWriter.PathComparer);
         var solution = workspace.CurrentSolution;
         var requested = solution.Projects
             .Where(p => p.FilePath is { } file
-                && (own.Contains(Path.GetFullPath(file)) || (partition.SolutionPath is not null && !partition.SolutionProjects.Contains(Path.GetFullPath(file))))
-                && claims.TryAdd($"{Path.GetFullPath(file)}|{p.Name}", 0))
-            .Select(p => p.Id)
+                && (own.Contains(Path.GetFullPath(file)) || (partition.SolutionPath is not null && !partition.SolutionProjects.Contains(Path.GetFullPath(file)))))
+            .GroupBy(p => Path.GetFullPath(p.FilePath!), Output.ChangeWriter.PathComparer)
+            .Where(g => claims.TryAdd(g.Key, 0))
+            .SelectMany(g => g.Select(p => p.Id))
             .ToList();
         return new LoadedPartition(workspace, solution, requested, failures, warnings);
     }
