@@ -35,6 +35,7 @@ internal static class MigrateCommand
         {
             Description = "Where a fix offers an idiomatic rewrite (Math.Exp(v[^1]) to Perplexity, v[^1] to FinalValLoss, the hand-computed best epoch to BestEpoch), apply it instead of the exact one. These read the last validated epoch and skip NaN epochs: the same output on runs validated every epoch.",
         };
+        var noRestore = new Option<bool>("--no-restore") { Description = "Do not restore solutions and projects before analysing them (as dotnet format); an unrestored project is then reported as not analysed." };
         var report = new Option<string?>("--report") { Description = "Write the findings to FILE: SARIF 2.1.0 when it ends in .sarif, JSON otherwise.", HelpName = "FILE" };
         var diagnostics = new Option<string[]>("--diagnostics")
         {
@@ -58,20 +59,19 @@ internal static class MigrateCommand
         // the assembly's, TorchTrainer.Migrate, and cannot be set (dotnet/command-line-api#2365).
         var root = new Command(ToolCommandName, "Migrates TorchTrainer v3 results code (LossHistory, ValLossHistory, legacy keys) to the v4 API in solutions, projects, folders, file-based apps and notebooks.")
         {
-            paths, dryRun, check, idiomatic, report, diagnostics, verbosity, new HelpOption(), new VersionOption(),
+            paths, dryRun, check, idiomatic, noRestore, report, diagnostics, verbosity, new HelpOption(), new VersionOption(),
         };
         root.Options.Add(toFileBased);
         root.Options.Add(outDirectory);
         root.Options.Add(force);
 
-        var exitCode = Ok;
         root.SetAction(async (parse, token) =>
         {
             var level = MigrateOptions.ParseVerbosity(parse.GetValue(verbosity) ?? "normal");
             if (level is null)
             {
                 await error.WriteLineAsync($"error: --verbosity {parse.GetValue(verbosity)}: expected quiet, minimal, normal, detailed or diagnostic").ConfigureAwait(false);
-                return exitCode = BadInput;
+                return BadInput;
             }
 
             var options = new MigrateOptions
@@ -80,6 +80,7 @@ internal static class MigrateCommand
                 DryRun = parse.GetValue(dryRun),
                 Check = parse.GetValue(check),
                 Idiomatic = parse.GetValue(idiomatic),
+                NoRestore = parse.GetValue(noRestore),
                 ReportPath = parse.GetValue(report),
                 Diagnostics = parse.GetValue(diagnostics) ?? [],
                 Verbosity = level.Value,
@@ -92,17 +93,17 @@ internal static class MigrateCommand
             if (options.ToFileBased)
             {
                 var conversion = new Conversion.ConversionRunner(options, analyzers ?? AnalyzerSet.LoadDefault(), output, error);
-                return exitCode = await conversion.RunAsync(token).ConfigureAwait(false);
+                return await conversion.RunAsync(token).ConfigureAwait(false);
             }
 
             if (options.OutDirectory is not null || options.Force)
             {
                 await error.WriteLineAsync("error: --out and --force go with --to-file-based").ConfigureAwait(false);
-                return exitCode = BadInput;
+                return BadInput;
             }
 
             var runner = new MigrationRunner(options, analyzers ?? AnalyzerSet.LoadDefault(), output, error);
-            return exitCode = await runner.RunAsync(token).ConfigureAwait(false);
+            return await runner.RunAsync(token).ConfigureAwait(false);
         });
 
         var parseResult = root.Parse(args);

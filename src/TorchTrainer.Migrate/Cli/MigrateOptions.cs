@@ -7,7 +7,6 @@ internal enum Verbosity
     Minimal,
     Normal,
     Detailed,
-    Diagnostic,
 }
 
 /// <summary>The parsed command line.</summary>
@@ -16,6 +15,9 @@ internal sealed record MigrateOptions
     public IReadOnlyList<string> Paths { get; init; } = [];
     public bool DryRun { get; init; }
     public bool Check { get; init; }
+
+    /// <summary>--no-restore: do not restore the MSBuild inputs first (an unrestored project is then not analysed).</summary>
+    public bool NoRestore { get; init; }
     public string? ReportPath { get; init; }
     public IReadOnlyList<string> Diagnostics { get; init; } = [];
     public Verbosity Verbosity { get; init; } = Verbosity.Normal;
@@ -47,8 +49,8 @@ internal sealed record MigrateOptions
         "q" or "quiet" => Verbosity.Quiet,
         "m" or "minimal" => Verbosity.Minimal,
         "n" or "normal" => Verbosity.Normal,
-        "d" or "detailed" => Verbosity.Detailed,
-        "diag" or "diagnostic" => Verbosity.Diagnostic,
+        // dotnet's "diagnostic" level is accepted; the tool has nothing more to say at it than at "detailed".
+        "d" or "detailed" or "diag" or "diagnostic" => Verbosity.Detailed,
         _ => null,
     };
 }

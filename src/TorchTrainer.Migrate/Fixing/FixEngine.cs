@@ -118,7 +118,6 @@ internal sealed class FixEngine
             Unfixed = unfixed,
             Changed = changed,
             FixedPerRule = fixedPerRule,
-            Passes = passes,
             Problems = problems.Distinct().ToArray(),
         };
     }
