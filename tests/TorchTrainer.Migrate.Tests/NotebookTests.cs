@@ -50,7 +50,7 @@ public sealed class NotebookTests
            ],
            "source": [
             "#!time\n",
-            "#r \"nuget: Some.Package.NotInCache, 1.2.3\"\n",
+            "#r \"nuget: System.CommandLine, 2.0.0\"\n",
             "var r = new TrainingResults();\n",
             "Console.WriteLine(\"LossHistory: \" + r.LossHistory.Count); // \"quoted\" \\ \t tab\n",
             "var last = r.LossHistory[^1];"
@@ -126,7 +126,7 @@ public sealed class NotebookTests
         Assert.Equal(Migrated(MixedNotebook), dir.Text("train.ipynb"));
         Assert.Contains("res.LossHistory |> Seq.last", dir.Text("train.ipynb"));    // F# cell untouched
         Assert.Contains("Write-Host $res.LossHistory", dir.Text("train.ipynb"));    // pwsh cell untouched
-        Assert.Contains("Some.Package.NotInCache", run.Output);                      // unresolved #r said clearly
+        Assert.Contains("1 of 1 input(s) analysed completely", run.Output);          // the #r nuget restored
     }
 
     [Fact]

@@ -287,9 +287,14 @@ internal sealed class MigrationRunner
 
     private async Task RunFileBasedAppAsync(FileBasedApp app, CancellationToken ct)
     {
-        var problems = new List<string>();
-        var (project, documentId) = app.CreateProject(_resolver, problems);
-        _report.Add(r => r.Warnings.AddRange(problems.Select(p => $"{Display(app.File.Path)}: {p}")));
+        var (project, documentId, failure) = await app.CreateProjectAsync(_resolver, ct).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            _report.Add(r => r.NotAnalysed.Add(new NotAnalysed(Display(app.File.Path), failure)));
+            Tick(Display(app.File.Path), "not analysed");
+            return;
+        }
+
         var result = await _engine.RunAsync(project, d => d.Id == documentId, ct).ConfigureAwait(false);
         var analysed = await project.GetDocument(documentId)!.GetTextAsync(ct).ConfigureAwait(false);
         var fixedText = result.Changed.TryGetValue(documentId, out var texts) ? texts.New : analysed;
@@ -325,33 +330,21 @@ internal sealed class MigrationRunner
             return;
         }
 
-        var problems = new List<string>();
-        var references = new List<MetadataReference>(ReferenceResolver.FrameworkReferences);
-        foreach (var (id, version) in script.NuGetReferences)
+        var resolved = await NotebookReferences.ResolveAsync(notebook, _resolver, ct).ConfigureAwait(false);
+        _report.Add(r => r.Warnings.AddRange(resolved.Warnings.Select(w => $"{Display(path)}: {w}")));
+        if (resolved.Failures.Count > 0)
         {
-            references.AddRange(_resolver.ResolvePackage(id, version, problems, near: path));
+            _report.Add(r => r.NotAnalysed.AddRange(resolved.Failures.Select(f => new NotAnalysed(Display(path), f))));
+            Tick(Display(path), "not analysed");
+            return;
         }
 
-        foreach (var file in script.FileReferences)
-        {
-            var full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, file));
-            if (_resolver.ResolveFile(full) is { } reference)
-            {
-                references.Add(reference);
-            }
-            else
-            {
-                problems.Add($"#r \"{file}\": no such assembly; types from it are unresolved");
-            }
-        }
-
-        _report.Add(r => r.Warnings.AddRange(problems.Select(p => $"{Display(path)}: {p}")));
         // Analysed as a regular compilation unit (top-level statements), not as a script: analyzers' operation actions
         // do not run on a script's global statements (only on its field initializers and members), so a legacy read in a
         // cell's plain statement, e.g. Console.WriteLine(results.LossHistory[^1]), went unreported. The C# compiler still
         // binds statements after type declarations, late usings and a cell's trailing expression (with errors, which
         // the analyzers do not mind), so every cell is analysed.
-        var (project, documentId) = AdhocProjects.Create(Path.GetFileNameWithoutExtension(path), path, script.Text, SourceCodeKind.Regular, references);
+        var (project, documentId) = AdhocProjects.Create(Path.GetFileNameWithoutExtension(path), path, script.Text, SourceCodeKind.Regular, resolved.References, script.HoistedUsings);
         var result = await _engine.RunAsync(project, d => d.Id == documentId, ct).ConfigureAwait(false);
         var analysed = await project.GetDocument(documentId)!.GetTextAsync(ct).ConfigureAwait(false);
         var fixedText = result.Changed.TryGetValue(documentId, out var texts) ? texts.New : analysed;
