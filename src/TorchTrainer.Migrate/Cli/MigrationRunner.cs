@@ -77,6 +77,10 @@ internal sealed class MigrationRunner
             {
                 readErrors.Add($"{Display(path)}: cannot be read: {ex.Message}");
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                readErrors.Add($"{Display(path)}: cannot be read as a notebook: {ex.GetType().Name}: {ex.Message}");
+            }
         }
 
         foreach (var path in inputs.FileBasedApps)

@@ -12,6 +12,15 @@ namespace TorchTrainer.Migrate.Notebooks;
 /// </summary>
 internal sealed class IpynbNotebook : INotebook
 {
+    /// <summary>
+    /// How deep the JSON may nest. System.Text.Json stops at 64 by default, which real notebooks (widget state, nested
+    /// outputs) can exceed; Python's json module, which Jupyter reads with, stops near its recursion limit of 1,000.
+    /// </summary>
+    public const int MaxDepth = 1000;
+
+    private const string LoneSurrogate = "a JSON string holds a lone UTF-16 surrogate escape such as \"\\ud800\", which is not Unicode text";
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
     private readonly byte[] _utf8;
     private readonly List<Cell> _cells;
     private readonly int[] _lineStarts;
@@ -66,13 +75,27 @@ internal sealed class IpynbNotebook : INotebook
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8);
+            document = JsonDocument.Parse(utf8, DocumentOptions);
         }
         catch (JsonException ex)
         {
-            throw new NotebookFormatException($"malformed notebook JSON: {ex.Message}");
+            throw new NotebookFormatException(ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+                ? $"the notebook's JSON nests deeper than {MaxDepth} levels ({ex.Message}); Jupyter cannot read it either"
+                : $"malformed notebook JSON: {ex.Message}");
         }
 
+        try
+        {
+            return Parse(file, utf8, document);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new NotebookFormatException($"the notebook's metadata: {LoneSurrogate} ({ex.Message}); replace it with the character meant, then migrate again");
+        }
+    }
+
+    private static IpynbNotebook Parse(TextFile file, byte[] utf8, JsonDocument document)
+    {
         using (document)
         {
             var root = document.RootElement;
@@ -87,37 +110,51 @@ internal sealed class IpynbNotebook : INotebook
             var index = 0;
             foreach (var cellElement in cellsElement.EnumerateArray())
             {
-                if (cellElement.ValueKind != JsonValueKind.Object)
+                try
                 {
-                    throw new NotebookFormatException($"cell {index + 1} is not a JSON object");
+                    cells.Add(ReadCell(cellElement, index));
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // System.Text.Json refuses to decode a lone UTF-16 surrogate escape: valid JSON, but not Unicode text.
+                    throw new NotebookFormatException($"cell {index + 1}: {LoneSurrogate} ({ex.Message}); replace it with the character meant, then migrate again");
                 }
 
-                var cellType = cellElement.TryGetProperty("cell_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-                var cell = new Cell { Index = index, IsCode = cellType == "code" };
-                if (cellElement.TryGetProperty("source", out var source))
-                {
-                    cell.Text = source.ValueKind switch
-                    {
-                        JsonValueKind.String => source.GetString()!,
-                        JsonValueKind.Array when source.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
-                            string.Concat(source.EnumerateArray().Select(e => e.GetString())),
-                        _ => throw new NotebookFormatException($"cell {index + 1}: 'source' is neither a string nor an array of strings"),
-                    };
-                }
-
-                if (cellElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
-                {
-                    cell.Kernel = Kernels.FromMetadata(
-                        StringAt(metadata, "polyglot_notebook", "kernelName") ?? StringAt(metadata, "dotnet_interactive", "language"));
-                }
-
-                cells.Add(cell);
                 index++;
             }
 
             LocateSources(utf8, cells);
             return new IpynbNotebook(file, utf8, cells, NotebookDefaultKernel(root), DetectStyle(utf8, cells, file.NewLine));
         }
+    }
+
+    private static Cell ReadCell(JsonElement cellElement, int index)
+    {
+        if (cellElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new NotebookFormatException($"cell {index + 1} is not a JSON object");
+        }
+
+        var cellType = cellElement.TryGetProperty("cell_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        var cell = new Cell { Index = index, IsCode = cellType == "code" };
+        if (cellElement.TryGetProperty("source", out var source))
+        {
+            cell.Text = source.ValueKind switch
+            {
+                JsonValueKind.String => source.GetString()!,
+                JsonValueKind.Array when source.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+                    string.Concat(source.EnumerateArray().Select(e => e.GetString())),
+                _ => throw new NotebookFormatException($"cell {index + 1}: 'source' is neither a string nor an array of strings"),
+            };
+        }
+
+        if (cellElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+        {
+            cell.Kernel = Kernels.FromMetadata(
+                StringAt(metadata, "polyglot_notebook", "kernelName") ?? StringAt(metadata, "dotnet_interactive", "language"));
+        }
+
+        return cell;
     }
 
     private static string? StringAt(JsonElement element, params string[] path)
@@ -155,7 +192,7 @@ internal sealed class IpynbNotebook : INotebook
     /// <summary>Finds the byte span of every cell's <c>source</c> value (and of each of its strings).</summary>
     private static void LocateSources(byte[] utf8, List<Cell> cells)
     {
-        var reader = new Utf8JsonReader(utf8);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
         var inCells = false;
         var cellIndex = -1;
         while (reader.Read())
