@@ -100,6 +100,8 @@ internal sealed class MigrationRunner
             return Fail(readErrors);
         }
 
+        _report.NotAnalysed.AddRange(inputs.NotAnalysed.Select(n => new NotAnalysed(Display(n.Path), n.Reason)));
+        _report.Skipped.AddRange(inputs.Skipped);
         _engine = new FixEngine(_analyzers, ids, _options.MaxPasses);
         _writer = new ChangeWriter(inputs.Roots, _options.Writes);
         Progress($"trainer-migrate: {_options.Mode}, rules {string.Join(", ", ids)}, analyzers from {_analyzers.Source}", Verbosity.Detailed);
@@ -440,9 +442,6 @@ internal sealed class MigrationRunner
                     }
                 });
                 break;
-            case ChangeOutcome.OutsideRoots:
-                _report.Add(r => r.Warnings.Add(message!));
-                break;
             default:
                 _report.Add(r => r.Errors.Add(message!));
                 break;
@@ -473,8 +472,10 @@ internal sealed class MigrationRunner
                 }
             }
         });
-        var fixedCount = result.FixedPerRule.Values.Sum();
-        Tick(name, final.Count == 0 ? "nothing to migrate" : $"{final.Count} legacy use(s), {fixedCount} {(_options.Writes ? "fixed" : "fixable")}");
+        // Counted from the findings' final status, as the summary counts them: a use whose file was not written is not fixed.
+        var fixedCount = final.Count(f => f.Status != FindingStatus.Unfixable);
+        Tick(name, final.Count == 0 ? "nothing to migrate"
+            : $"{final.Count} legacy use(s), {fixedCount} {(_options.Writes ? "fixed" : "fixable")}{(notWritten.Count > 0 ? ", file(s) not written" : "")}");
     }
 
     // ---- console -----------------------------------------------------------------------------------------
