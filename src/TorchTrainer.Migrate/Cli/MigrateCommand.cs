@@ -53,14 +53,13 @@ internal static class MigrateCommand
             paths, dryRun, check, report, diagnostics, verbosity, new HelpOption(), new VersionOption(),
         };
 
-        var exitCode = Ok;
         root.SetAction(async (parse, token) =>
         {
             var level = MigrateOptions.ParseVerbosity(parse.GetValue(verbosity) ?? "normal");
             if (level is null)
             {
                 await error.WriteLineAsync($"error: --verbosity {parse.GetValue(verbosity)}: expected quiet, minimal, normal, detailed or diagnostic").ConfigureAwait(false);
-                return exitCode = BadInput;
+                return BadInput;
             }
 
             var options = new MigrateOptions
@@ -77,13 +76,13 @@ internal static class MigrateCommand
             var runner = new MigrationRunner(options, analyzers ?? AnalyzerSet.LoadDefault(), output, error);
             try
             {
-                return exitCode = await runner.RunAsync(token).ConfigureAwait(false);
+                return await runner.RunAsync(token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Never exit 1 (--check's "would change") for a failure: System.CommandLine's default handler would.
                 await error.WriteLineAsync($"error: trainer-migrate failed: {ex}").ConfigureAwait(false);
-                return exitCode = BadInput;
+                return BadInput;
             }
         });
 

@@ -7,7 +7,6 @@ internal enum Verbosity
     Minimal,
     Normal,
     Detailed,
-    Diagnostic,
 }
 
 /// <summary>The parsed command line.</summary>
@@ -35,8 +34,8 @@ internal sealed record MigrateOptions
         "q" or "quiet" => Verbosity.Quiet,
         "m" or "minimal" => Verbosity.Minimal,
         "n" or "normal" => Verbosity.Normal,
-        "d" or "detailed" => Verbosity.Detailed,
-        "diag" or "diagnostic" => Verbosity.Diagnostic,
+        // dotnet's "diagnostic" level is accepted; the tool has nothing more to say at it than at "detailed".
+        "d" or "detailed" or "diag" or "diagnostic" => Verbosity.Detailed,
         _ => null,
     };
 }

@@ -111,7 +111,6 @@ internal sealed class FixEngine
             Unfixed = unfixed,
             Changed = changed,
             FixedPerRule = fixedPerRule,
-            Passes = passes,
             Problems = problems.Distinct().ToArray(),
         };
     }

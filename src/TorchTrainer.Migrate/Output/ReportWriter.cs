@@ -127,7 +127,7 @@ internal static class ReportWriter
         // What could not be analysed is a failed execution, not an absence of results (SARIF 2.1.0 §3.20).
         json.WriteStartArray("invocations");
         json.WriteStartObject();
-        json.WriteBoolean("executionSuccessful", report.Errors.Count == 0 && report.NotAnalysed.Count == 0);
+        json.WriteBoolean("executionSuccessful", report.Errors.IsEmpty && report.NotAnalysed.IsEmpty);
         json.WriteStartArray("toolExecutionNotifications");
         foreach (var message in report.Errors.Concat(report.NotAnalysed.Select(n => $"not analysed: {n.Input}: {n.Reason}")))
         {

@@ -28,8 +28,6 @@ internal sealed class EngineResult
     /// <summary>Uses fixed, per diagnostic ID.</summary>
     public required IReadOnlyDictionary<string, int> FixedPerRule { get; init; }
 
-    public int Passes { get; init; }
-
     /// <summary>Analyzer or code-fix failures worth telling the user.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 }

@@ -1,0 +1,76 @@
+using Microsoft.CodeAnalysis;
+using TorchTrainer.Migrate.Notebooks;
+using TorchTrainer.Migrate.Output;
+using TorchTrainer.Migrate.Workspace;
+using static TorchTrainer.Migrate.Units.FindingMapper;
+
+namespace TorchTrainer.Migrate.Units;
+
+/// <summary>One notebook (.ipynb, .dib): its C# cells analysed as one compilation unit, fixes mapped back into the cells.</summary>
+internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
+{
+    public string Name => services.Display(notebook.File.Path);
+
+    public async Task<UnitResult> RunAsync(CancellationToken ct)
+    {
+        var path = notebook.File.Path;
+        var script = notebook.Script;
+        var result = new UnitResultBuilder(Name);
+        if (script.Pieces.Count == 0)
+        {
+            return UnitResult.Skip(Name, $"{services.Display(path)}: no C# cells; skipped", "no C# cells");
+        }
+
+        var resolved = await NotebookReferences.ResolveAsync(notebook, services.Resolver, ct).ConfigureAwait(false);
+        result.Warnings.AddRange(resolved.Warnings.Select(w => $"{services.Display(path)}: {w}"));
+        if (resolved.Failures.Count > 0)
+        {
+            result.NotAnalysed.AddRange(resolved.Failures.Select(f => new NotAnalysed(Name, f)));
+            return result.Build("not analysed");
+        }
+
+        // Analysed as a regular compilation unit (top-level statements), not as a script: analyzers' operation actions
+        // do not run on a script's global statements (only on its field initializers and members), so a legacy read in a
+        // cell's plain statement, e.g. Console.WriteLine(results.LossHistory[^1]), went unreported. The C# compiler still
+        // binds statements after type declarations and a cell's trailing expression (with errors, which the analyzers
+        // do not mind), so every cell is analysed; each cell's usings are hoisted as global usings (NotebookScript).
+        var (project, documentId) = AdhocProjects.Create(Path.GetFileNameWithoutExtension(path), path, script.Text, SourceCodeKind.Regular, resolved.References, script.HoistedUsings);
+        var engineResult = await services.Engine.RunAsync(project, d => d.Id == documentId, ct).ConfigureAwait(false);
+        var analysed = await project.GetDocument(documentId)!.GetTextAsync(ct).ConfigureAwait(false);
+        var fixedText = engineResult.Changed.TryGetValue(documentId, out var texts) ? texts.New : analysed;
+
+        Finding Locate(Diagnostic diagnostic, bool inFixedText)
+        {
+            var position = diagnostic.Location.SourceSpan.Start;
+            var piece = inFixedText ? null : script.Locate(position);
+            if (piece is { } located)
+            {
+                var (line, column) = TextEdits.LineColumn(located.Piece.OriginalText, located.Offset);
+                var (fileLine, detail) = notebook.Locate(located.Piece.CellIndex, line);
+                return NewFinding(diagnostic, path, fileLine, column + 1, fileLine, column + 1 + diagnostic.Location.SourceSpan.Length, notebook is DibNotebook ? null : detail);
+            }
+
+            var lineSpan = diagnostic.Location.GetLineSpan();
+            return NewFinding(diagnostic, path, lineSpan.StartLinePosition.Line + 1, lineSpan.StartLinePosition.Character + 1,
+                lineSpan.EndLinePosition.Line + 1, lineSpan.EndLinePosition.Character + 1, notebook is DibNotebook ? null : "in the combined C# script");
+        }
+
+        var findings = MapFindings(engineResult.Initial, engineResult.Unfixed, analysed, fixedText, d => Locate(d, false), d => Locate(d, true)).ToList();
+        var outcomes = new List<(string, ChangeOutcome)>();
+        if (engineResult.Changed.Count > 0)
+        {
+            var (cells, rejected) = script.MapBack(analysed, fixedText, notebook.File.NewLine);
+            if (rejected > 0)
+            {
+                result.Warnings.Add($"{services.Display(path)}: {rejected} rewrite(s) would cross a cell or touch a magic / #r line; not applied");
+            }
+
+            if (cells.Count > 0)
+            {
+                outcomes.Add((path, services.Commit(new FileChange(path, notebook.File.Text, notebook.WithCells(cells)), result)));
+            }
+        }
+
+        return services.Record(result, engineResult, findings, outcomes, 1);
+    }
+}

@@ -1,0 +1,78 @@
+using TorchTrainer.Migrate.Cli;
+using TorchTrainer.Migrate.Fixing;
+using TorchTrainer.Migrate.Output;
+using TorchTrainer.Migrate.Workspace;
+
+namespace TorchTrainer.Migrate.Units;
+
+/// <summary>
+/// What every unit shares for one run: the options, the fix engine, the writer (which claims each file once) and the
+/// package resolver; and the two steps every unit ends with: committing a change and recording the outcome.
+/// </summary>
+internal sealed class UnitServices(MigrateOptions options, FixEngine engine, ChangeWriter writer, ReferenceResolver resolver)
+{
+    public MigrateOptions Options { get; } = options;
+    public FixEngine Engine { get; } = engine;
+    public ChangeWriter Writer { get; } = writer;
+    public ReferenceResolver Resolver { get; } = resolver;
+
+    /// <summary>A path as shown to the user: relative to the current folder when inside it.</summary>
+    public string Display(string path) => DisplayPath.Relative(Options.CurrentDirectory, path);
+
+    /// <summary>Writes (or, with --check / --dry-run, only diffs) one change and records what happened to it.</summary>
+    public ChangeOutcome Commit(FileChange change, UnitResultBuilder result)
+    {
+        var (outcome, message) = Writer.Commit(change);
+        switch (outcome)
+        {
+            case ChangeOutcome.Written or ChangeOutcome.WouldWrite:
+                result.ChangedFiles.Add(change.Path);
+                if (Options.DryRun)
+                {
+                    result.Diffs.Add((change.Path, UnifiedDiff.Create(Display(change.Path), change.OriginalText, change.NewText)));
+                }
+
+                break;
+            default:
+                result.Errors.Add(message!);
+                break;
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Settles each finding's status from what happened to its file, and freezes the unit's result.</summary>
+    public UnitResult Record(UnitResultBuilder result, EngineResult engine, List<Finding> findings,
+        List<(string Path, ChangeOutcome Outcome)> outcomes, int files)
+    {
+        var written = outcomes.Where(o => o.Outcome == ChangeOutcome.Written).Select(o => o.Path).ToHashSet(ChangeWriter.PathComparer);
+        var notWritten = outcomes.Where(o => o.Outcome is not (ChangeOutcome.Written or ChangeOutcome.WouldWrite)).Select(o => o.Path).ToHashSet(ChangeWriter.PathComparer);
+        var final = findings.Select(f => f.Status != FindingStatus.Fixable ? f
+            : written.Contains(f.Path) ? f with { Status = FindingStatus.Fixed }
+            : notWritten.Contains(f.Path) ? f with { Status = FindingStatus.Unfixable, Reason = "the file was not written" }
+            : f).ToList();
+        result.Findings.AddRange(final);
+        result.FilesAnalysed += files;
+        result.Complete = true;
+        result.Warnings.AddRange(engine.Problems);
+        if (notWritten.Count == 0)
+        {
+            foreach (var (id, count) in engine.FixedPerRule)
+            {
+                result.FixedPerRule[id] = result.FixedPerRule.GetValueOrDefault(id) + count;
+            }
+        }
+
+        // Counted from the findings' final status, as the summary counts them: a use whose file was not written is not fixed.
+        var fixedCount = final.Count(f => f.Status != FindingStatus.Unfixable);
+        return result.Build(final.Count == 0 ? "nothing to migrate"
+            : $"{final.Count} legacy use(s), {fixedCount} {(Options.Writes ? "fixed" : "fixable")}{(notWritten.Count > 0 ? ", file(s) not written" : "")}");
+    }
+
+    /// <summary>True for a path under a bin or obj folder (generated code is never rewritten).</summary>
+    public static bool IsBuildOutput(string path)
+    {
+        var separators = new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar };
+        return path.Split(separators).Any(segment => segment is "obj" or "bin");
+    }
+}
