@@ -1,12 +1,22 @@
 using System.Text;
+using TorchTrainer.Migrate.Tests.Fixtures;
 
 namespace TorchTrainer.Migrate.Tests;
 
+/// <summary>
+/// Notebooks on the real TorchTrainer (<c>#r "…/TorchTrainer.dll"</c>) migrated by the shipped fixes: only the C# cells'
+/// sources change, everything else stays byte for byte, and a source array that loses lines is re-encoded in the
+/// notebook's own layout.
+/// </summary>
 public sealed class NotebookTests
 {
-    // A Polyglot notebook as VS Code / Jupyter write it: markdown, C# cells (by metadata, by magic, by default
-    // kernel), F# and PowerShell cells that mention LossHistory too, magics, #r lines and outputs.
-    internal const string MixedNotebook = """
+    /// <summary><see cref="RealTorchTrainer.TwoEpochResults"/> as it appears inside a JSON string.</summary>
+    private static readonly string ResultsJson = RealTorchTrainer.TwoEpochResults.Replace("\"", "\\\"", StringComparison.Ordinal);
+
+    // A Polyglot notebook as VS Code / Jupyter write it: markdown, C# cells (by metadata, by magic, by default kernel),
+    // F# and PowerShell cells that mention LossHistory too, magics, #r lines and outputs. The second C# cell reads the
+    // last loss over two lines (the fix joins them: that cell's source array loses an element).
+    internal static readonly string MixedNotebook = $$"""
         {
          "cells": [
           {
@@ -14,7 +24,7 @@ public sealed class NotebookTests
            "metadata": {},
            "source": [
             "# Training report\n",
-            "We print `res.LossHistory` below — ünïcode stays."
+            "We print `r.LossHistory` below — ünïcode stays."
            ]
           },
           {
@@ -27,8 +37,9 @@ public sealed class NotebookTests
            },
            "outputs": [],
            "source": [
-            "public sealed class MetricsSummary { public System.Collections.Generic.IReadOnlyList<double> TrainLoss { get; } = new double[] { 2.5, 2.0 }; }\n",
-            "public sealed class TrainingResults { public MetricsSummary MetricsSummary { get; } = new MetricsSummary(); public System.Collections.Generic.IReadOnlyList<double> LossHistory => MetricsSummary.TrainLoss; }"
+            "{{RealTorchTrainer.NotebookReferenceJson}}\n",
+            "using TorchTrainer;\n",
+            "var r = {{ResultsJson}};"
            ]
           },
           {
@@ -51,9 +62,9 @@ public sealed class NotebookTests
            "source": [
             "#!time\n",
             "#r \"nuget: System.CommandLine, 2.0.0\"\n",
-            "var r = new TrainingResults();\n",
             "Console.WriteLine(\"LossHistory: \" + r.LossHistory.Count); // \"quoted\" \\ \t tab\n",
-            "var last = r.LossHistory[^1];"
+            "var last = r.LossHistory[\n",
+            "    r.LossHistory.Count - 1];"
            ]
           },
           {
@@ -66,7 +77,7 @@ public sealed class NotebookTests
            },
            "outputs": [],
            "source": [
-            "let fsharpSide = res.LossHistory |> Seq.last"
+            "let fsharpSide = r.LossHistory |> Seq.last"
            ]
           },
           {
@@ -76,7 +87,7 @@ public sealed class NotebookTests
            "outputs": [],
            "source": [
             "#!pwsh\n",
-            "Write-Host $res.LossHistory"
+            "Write-Host $r.LossHistory"
            ]
           },
           {
@@ -84,7 +95,7 @@ public sealed class NotebookTests
            "execution_count": 5,
            "metadata": {},
            "outputs": [],
-           "source": "var again = r.LossHistory;"
+           "source": "var again = r.ValLossHistory;"
           }
          ],
          "metadata": {
@@ -111,8 +122,13 @@ public sealed class NotebookTests
 
         """;
 
-    internal static string Migrated(string notebook) =>
-        notebook.Replace("r.LossHistory", "r.MetricsSummary.TrainLoss", StringComparison.Ordinal);
+    /// <summary><see cref="MixedNotebook"/> as the shipped fixes leave it: three C# lines change, the two-line read becomes one.</summary>
+    internal static string MigratedMixedNotebook => Migrated(MixedNotebook, "\n");
+
+    private static string Migrated(string notebook, string newLine) => notebook
+        .ReplaceOnce("r.LossHistory.Count); //", "r.MetricsSummary.TrainLoss.Count); //")
+        .ReplaceOnce($"\"var last = r.LossHistory[\\n\",{newLine}    \"    r.LossHistory.Count - 1];\"", "\"var last = r.FinalLoss;\"")
+        .ReplaceOnce("\"var again = r.ValLossHistory;\"", "\"var again = r.MetricsSummary.ValLoss;\"");
 
     [Fact]
     public async Task Ipynb_with_mixed_languages_and_outputs_changes_only_the_CSharp_cells()
@@ -123,10 +139,9 @@ public sealed class NotebookTests
         var run = await Tool.RunAsync(dir.Path, "train.ipynb");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal(Migrated(MixedNotebook), dir.Text("train.ipynb"));
-        Assert.Contains("res.LossHistory |> Seq.last", dir.Text("train.ipynb"));    // F# cell untouched
-        Assert.Contains("Write-Host $res.LossHistory", dir.Text("train.ipynb"));    // pwsh cell untouched
-        Assert.Contains("1 of 1 input(s) analysed completely", run.Output);          // the #r nuget restored
+        Assert.Equal(MigratedMixedNotebook, dir.Text("train.ipynb"));
+        Assert.Contains("1 of 1 input(s) analysed completely", run.Output);   // the #r nuget restored
+        Assert.Contains("3 legacy use(s) found", run.Output);     // the F#, pwsh and markdown mentions are not C#
     }
 
     [Fact]
@@ -139,15 +154,16 @@ public sealed class NotebookTests
         var run = await Tool.RunAsync(dir.Path, "train.ipynb");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        var expected = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(Migrated(crlf))).ToArray();
+        var expected = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(Migrated(crlf, "\r\n"))).ToArray();
         Assert.Equal(expected, dir.Bytes("train.ipynb"));
     }
 
     [Fact]
-    public async Task Ipynb_keeps_its_escaping_style_and_new_lines_of_changed_arrays()
+    public async Task A_source_array_that_shrinks_to_one_line_keeps_the_escaping_style_and_layout()
     {
-        // ensure_ascii style (\u00e9) and a C# cell by default kernel whose source grows by one line.
-        const string notebook = """
+        // ensure_ascii style (\u00e9), a kernel-default C# cell, and a cell whose two lines the fix joins into one:
+        // its array goes from two elements to one, with the notebook's indentation kept.
+        var notebook = $$"""
             {
              "cells": [
               {
@@ -155,10 +171,19 @@ public sealed class NotebookTests
                "metadata": {},
                "outputs": [],
                "source": [
-                "public sealed class MetricsSummary { public int[] TrainLoss { get; } = new int[0]; }\n",
-                "public sealed class TrainingResults { public MetricsSummary MetricsSummary { get; } = new MetricsSummary(); public int[] LossHistory => MetricsSummary.TrainLoss; }\n",
-                "var r = new TrainingResults();\n",
-                "var s = \"caf\u00e9\" + r.LossHistory.Length;"
+                "{{RealTorchTrainer.NotebookReferenceJson}}\n",
+                "using TorchTrainer;\n",
+                "var r = {{ResultsJson}};\n",
+                "var s = \"caf\u00e9\";"
+               ]
+              },
+              {
+               "cell_type": "code",
+               "metadata": {},
+               "outputs": [],
+               "source": [
+                "var last = r.LossHistory[\n",
+                "  r.LossHistory.Count - 1]; // caf\u00e9"
                ]
               }
              ],
@@ -178,7 +203,53 @@ public sealed class NotebookTests
         var run = await Tool.RunAsync(dir.Path, "a.ipynb");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal(Migrated(notebook), dir.Text("a.ipynb"));
+        var expected = notebook.ReplaceOnce(
+            "   \"source\": [\n    \"var last = r.LossHistory[\\n\",\n    \"  r.LossHistory.Count - 1]; // caf\\u00e9\"\n   ]",
+            "   \"source\": [\n    \"var last = r.FinalLoss; // caf\\u00e9\"\n   ]");
+        Assert.Equal(expected, dir.Text("a.ipynb"));
+    }
+
+    /// <summary>
+    /// A cell that ends in a display expression (<c>last</c>, no semicolon; common in notebooks) makes the combined C#
+    /// misparse the next cell, whose legacy read is then neither reported nor fixed: <c>--check</c> passes with legacy
+    /// code left (issue 8): each cell now ends its statement before the next one starts.
+    /// </summary>
+    [Fact]
+    public async Task A_cell_ending_in_a_display_expression_does_not_hide_the_next_cells_legacy_reads()
+    {
+        var notebook = $$"""
+            {
+             "cells": [
+              {
+               "cell_type": "code",
+               "metadata": {},
+               "outputs": [],
+               "source": [
+                "{{RealTorchTrainer.NotebookReferenceJson}}\n",
+                "using TorchTrainer;\n",
+                "var r = {{ResultsJson}};\n",
+                "r"
+               ]
+              },
+              {
+               "cell_type": "code",
+               "metadata": {},
+               "outputs": [],
+               "source": "var again = r.ValLossHistory;"
+              }
+             ],
+             "metadata": { "kernelspec": { "language": "C#", "name": ".net-csharp" } },
+             "nbformat": 4,
+             "nbformat_minor": 5
+            }
+            """;
+        using var dir = new TempDir();
+        dir.Write("a.ipynb", notebook);
+
+        var run = await Tool.RunAsync(dir.Path, "a.ipynb");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(notebook.ReplaceOnce("r.ValLossHistory;", "r.MetricsSummary.ValLoss;"), dir.Text("a.ipynb"));
     }
 
     [Fact]
@@ -198,7 +269,9 @@ public sealed class NotebookTests
         Assert.Contains("no C# cells", run.Output);
     }
 
-    internal const string Dib = """
+    // A .dib on the real TorchTrainer referenced as a package (#r "nuget:"), with prose and a pwsh section that mention
+    // the legacy member, and a two-line read the fix joins (the section loses a line).
+    internal static string Dib => $$$"""
         #!meta
 
         {"kernelInfo":{"defaultKernelName":"csharp","items":[{"aliases":[],"name":"csharp"}]}}
@@ -209,8 +282,9 @@ public sealed class NotebookTests
 
         #!csharp
 
-        public sealed class MetricsSummary { public int[] TrainLoss { get; } = new int[0]; }
-        public sealed class TrainingResults { public MetricsSummary MetricsSummary { get; } = new MetricsSummary(); public int[] LossHistory => MetricsSummary.TrainLoss; }
+        #r "nuget: TorchTrainer, {{{RealTorchTrainer.PackageVersion}}}"
+        using TorchTrainer;
+        var r = {{{RealTorchTrainer.TwoEpochResults}}};
 
         #!pwsh
 
@@ -219,21 +293,25 @@ public sealed class NotebookTests
         #!csharp
 
         #!time
-        var r = new TrainingResults();
-        Console.WriteLine(r.LossHistory.Length);
+        var last = r.LossHistory[
+            r.LossHistory.Count - 1];
+        Console.WriteLine(r.LossHistory.Count);
 
         """;
 
     [Fact]
-    public async Task Dib_changes_only_CSharp_sections()
+    public async Task Dib_changes_only_CSharp_sections_and_a_section_may_lose_a_line()
     {
         using var dir = new TempDir();
+        RealTorchTrainer.WriteNuGetConfig(dir.Path);
         dir.Write("train.dib", Dib);
 
         var run = await Tool.RunAsync(dir.Path, "train.dib");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        var expected = Dib.Replace("Console.WriteLine(r.LossHistory.Length)", "Console.WriteLine(r.MetricsSummary.TrainLoss.Length)", StringComparison.Ordinal);
+        var expected = Dib
+            .ReplaceOnce("var last = r.LossHistory[\n    r.LossHistory.Count - 1];\n", "var last = r.FinalLoss;\n")
+            .ReplaceOnce("Console.WriteLine(r.LossHistory.Count);", "Console.WriteLine(r.MetricsSummary.TrainLoss.Count);");
         Assert.Equal(expected, dir.Text("train.dib"));
     }
 

@@ -43,6 +43,7 @@ internal sealed record ToolRun(int ExitCode, string Output, string Error)
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
 }
 
+/// <summary>trainer-migrate in process, with its default analyzer set: the shipped TorchTrainer analyzers and fixes.</summary>
 internal static class Tool
 {
     public static Task<ToolRun> RunAsync(string currentDirectory, params string[] args) => RunAsync(currentDirectory, null, args);
@@ -51,7 +52,7 @@ internal static class Tool
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await MigrateCommand.RunAsync(args, output, error, TestAnalyzers.Set, currentDirectory, CancellationToken.None, adjust);
+        var exit = await MigrateCommand.RunAsync(args, output, error, analyzers: null, currentDirectory, CancellationToken.None, adjust);
         return new ToolRun(exit, output.ToString(), error.ToString());
     }
 }

@@ -88,10 +88,25 @@ internal sealed partial class NotebookScript
                 }
             }
 
+            // A #! line starts a new submission (a .dib section, a cell's kernel selector): its usings come first again.
+            var boundaries = masked.Where(m => text.AsSpan(m.Start, m.Length).TrimStart().StartsWith("#!")).ToList();
             var code = new string(chars);
-            usings.AddRange(UsingDirectives(code).Where(u => !usings.Contains(u, StringComparer.Ordinal)));
+            var segmentStart = 0;
+            foreach (var end in boundaries.Select(b => b.Start).Append(code.Length))
+            {
+                usings.AddRange(UsingDirectives(code[segmentStart..end]).Where(u => !usings.Contains(u, StringComparer.Ordinal)));
+                segmentStart = end;
+            }
+
+            // Joined, a submission ending in a display expression (no semicolon) would run into the next one's first
+            // statement and hide it from the analyzers: a ';' ends it, on the blanked #! line and between cells.
+            foreach (var boundary in boundaries)
+            {
+                chars[text.Length - text[boundary.Start..].TrimStart().Length] = ';';
+            }
+
             pieces.Add(new ScriptPiece(cellIndex, text, builder.Length, masked));
-            builder.Append(code).Append('\n');
+            builder.Append(chars).Append("\n;\n");
         }
 
         return new NotebookScript(builder.ToString(), pieces, packages, sources.Distinct(StringComparer.Ordinal).ToList(), files, usings, unknownMagics);
