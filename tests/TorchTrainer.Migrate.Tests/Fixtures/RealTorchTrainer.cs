@@ -51,6 +51,13 @@ internal static class RealTorchTrainer
     /// </summary>
     public static IReadOnlyList<string> StableVersions { get; } = ["4.0.0", "4.0.1"];
 
+    /// <summary>The local folder feed that holds the TorchTrainer packages.</summary>
+    public static string FeedPath => Feed.Value.Feed;
+
+    /// <summary>The global packages folder restores of this test run extract into (NUGET_PACKAGES, when set, wins, as in NuGet).</summary>
+    public static string GlobalPackagesFolder =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder ? folder : Feed.Value.Packages;
+
     /// <summary>A prerelease above every stable version: what <c>*-*</c> resolves to.</summary>
     public const string NewestPrerelease = "4.1.0-beta.1";
 
@@ -60,7 +67,8 @@ internal static class RealTorchTrainer
     /// everything else, this test run's own global packages folder (so every TorchTrainer version is restored on demand
     /// from the feed, never found in a cache) and the shared cache as a read-only fallback.
     /// </summary>
-    public static void WriteNuGetConfig(string folder) =>
+    /// <remarks><paramref name="withFeed"/> false: nuget.org only (a notebook then names the feed with <c>#i</c>).</remarks>
+    public static void WriteNuGetConfig(string folder, bool withFeed = true) =>
         File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -69,7 +77,7 @@ internal static class RealTorchTrainer
               </config>
               <packageSources>
                 <clear />
-                <add key="real-torchtrainer" value="{Feed.Value.Feed}" />
+                {(withFeed ? $"<add key=\"real-torchtrainer\" value=\"{Feed.Value.Feed}\" />" : "")}
                 <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
               </packageSources>
               <fallbackPackageFolders>
