@@ -31,6 +31,7 @@ internal static class MigrateCommand
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the unified diff of every change; write nothing." };
         var check = new Option<bool>("--check") { Description = "Write nothing; exit 1 when anything would change (a CI gate)." };
+        var noRestore = new Option<bool>("--no-restore") { Description = "Do not restore solutions and projects before analysing them (as dotnet format); an unrestored project is then reported as not analysed." };
         var report = new Option<string?>("--report") { Description = "Write the findings to FILE: SARIF 2.1.0 when it ends in .sarif, JSON otherwise.", HelpName = "FILE" };
         var diagnostics = new Option<string[]>("--diagnostics")
         {
@@ -50,7 +51,7 @@ internal static class MigrateCommand
         // the assembly's, TorchTrainer.Migrate, and cannot be set (dotnet/command-line-api#2365).
         var root = new Command(ToolCommandName, "Migrates TorchTrainer v3 results code (LossHistory, ValLossHistory, legacy keys) to the v4 API in solutions, projects, folders, file-based apps and notebooks.")
         {
-            paths, dryRun, check, report, diagnostics, verbosity, new HelpOption(), new VersionOption(),
+            paths, dryRun, check, noRestore, report, diagnostics, verbosity, new HelpOption(), new VersionOption(),
         };
 
         root.SetAction(async (parse, token) =>
@@ -67,6 +68,7 @@ internal static class MigrateCommand
                 Paths = parse.GetValue(paths) ?? [],
                 DryRun = parse.GetValue(dryRun),
                 Check = parse.GetValue(check),
+                NoRestore = parse.GetValue(noRestore),
                 ReportPath = parse.GetValue(report),
                 Diagnostics = parse.GetValue(diagnostics) ?? [],
                 Verbosity = level.Value,

@@ -15,6 +15,9 @@ internal sealed record MigrateOptions
     public IReadOnlyList<string> Paths { get; init; } = [];
     public bool DryRun { get; init; }
     public bool Check { get; init; }
+
+    /// <summary>--no-restore: do not restore the MSBuild inputs first (an unrestored project is then not analysed).</summary>
+    public bool NoRestore { get; init; }
     public string? ReportPath { get; init; }
     public IReadOnlyList<string> Diagnostics { get; init; } = [];
     public Verbosity Verbosity { get; init; } = Verbosity.Normal;

@@ -52,23 +52,48 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
         units.AddRange(read.Apps.Select(a => new FileBasedAppUnit(services, a)).Select(u => new Unit(u.Name, u.RunAsync)));
         units.AddRange(read.Notebooks.Select(n => new NotebookUnit(services, n)).Select(u => new Unit(u.Name, u.RunAsync)));
 
-        // MSBuild inputs: partitions loaded side by side, each processed and released before the next is taken.
-        var partitions = new List<MsBuildLoader.Partition>();
-        if (inputs.Solutions.Count > 0 || inputs.Projects.Count > 0)
+        // MSBuild inputs: restored, decided by evaluation, and only those that can hold TorchTrainer code loaded, in
+        // partitions side by side, each processed and released before the next is taken.
+        var scratch = Directory.CreateTempSubdirectory("trainer-migrate-");
+        try
         {
-            var planFailures = new List<string>();
-            partitions.AddRange(await MsBuildLoader.PlanAsync(inputs.Solutions, inputs.Projects, options.PartitionSize, planFailures, ct).ConfigureAwait(false));
-            foreach (var failure in planFailures)
+            var partitions = new List<MsBuildLoader.Partition>();
+            IReadOnlyDictionary<string, GateDecision> decisions = new Dictionary<string, GateDecision>();
+            if (inputs.Solutions.Count > 0 || inputs.Projects.Count > 0)
             {
-                _loadErrors.Enqueue($"load failure: {failure}");
+                var prepared = await MsBuildInputs.PrepareAsync(inputs.Solutions, inputs.Projects, !options.NoRestore, options.PartitionSize,
+                    scratch.FullName, Display, m => _progress.Write(m, Verbosity.Detailed), ct).ConfigureAwait(false);
+                foreach (var failure in prepared.Failures)
+                {
+                    _loadErrors.Enqueue($"load failure: {failure}");
+                }
+
+                foreach (var result in prepared.Decided)
+                {
+                    _results.Enqueue(result);
+                }
+
+                partitions.AddRange(prepared.Partitions);
+                decisions = prepared.Decisions;
+            }
+
+            _progress.AddUnits(units.Count);
+            await Task.WhenAll(RunUnitsAsync(units, ct), RunPartitionsAsync(services, partitions, decisions, scratch.FullName, ct)).ConfigureAwait(false);
+            if (_loadTicks > 0)
+            {
+                _progress.Write($"MSBuild loads: {TimeSpan.FromTicks(_loadTicks).TotalSeconds:0.0} s in total over {partitions.Count} partition(s)", Verbosity.Detailed);
             }
         }
-
-        _progress.AddUnits(units.Count);
-        await Task.WhenAll(RunUnitsAsync(units, ct), RunPartitionsAsync(services, partitions, ct)).ConfigureAwait(false);
-        if (_loadTicks > 0)
+        finally
         {
-            _progress.Write($"MSBuild loads: {TimeSpan.FromTicks(_loadTicks).TotalSeconds:0.0} s in total over {partitions.Count} partition(s)", Verbosity.Detailed);
+            try
+            {
+                scratch.Delete(recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A scratch folder left in the temp folder is harmless; the run's outcome does not depend on it.
+            }
         }
 
         var report = RunReport.From(_results, _loadErrors, _loadWarnings.Concat(inputs.Skipped),
@@ -126,57 +151,43 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
     /// the partition's projects in parallel, and disposes the workspace before taking the next partition, so that no
     /// more than the partitions in flight hold compilations and fixed trees.
     /// </summary>
-    private async Task RunPartitionsAsync(UnitServices services, IReadOnlyList<MsBuildLoader.Partition> partitions, CancellationToken ct)
+    private async Task RunPartitionsAsync(UnitServices services, IReadOnlyList<MsBuildLoader.Partition> partitions,
+        IReadOnlyDictionary<string, GateDecision> decisions, string scratch, CancellationToken ct)
     {
         if (partitions.Count == 0)
         {
             return;
         }
 
-        var scratch = Directory.CreateTempSubdirectory("trainer-migrate-");
         var claims = new ConcurrentDictionary<string, byte>(ChangeWriter.PathComparer);
-        try
-        {
-            var parallelism = Math.Clamp(Environment.ProcessorCount, 1, Math.Max(1, partitions.Count));
-            await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
-                async (partition, token) =>
+        var parallelism = Math.Clamp(Environment.ProcessorCount, 1, Math.Max(1, partitions.Count));
+        await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+            async (partition, token) =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var loaded = await MsBuildLoader.LoadAsync(partition, scratch, claims, m => _progress.Write(m, Verbosity.Normal), token).ConfigureAwait(false);
+                var took = Stopwatch.GetElapsedTime(started);
+                Interlocked.Add(ref _loadTicks, took.Ticks);
+                foreach (var failure in loaded.Failures)
                 {
-                    var started = Stopwatch.GetTimestamp();
-                    using var loaded = await MsBuildLoader.LoadAsync(partition, scratch.FullName, claims, m => _progress.Write(m, Verbosity.Normal), token).ConfigureAwait(false);
-                    var took = Stopwatch.GetElapsedTime(started);
-                    Interlocked.Add(ref _loadTicks, took.Ticks);
-                    foreach (var failure in loaded.Failures)
-                    {
-                        _loadErrors.Enqueue($"load failure: {failure}");
-                    }
+                    _loadErrors.Enqueue($"load failure: {failure}");
+                }
 
-                    foreach (var warning in loaded.Warnings)
-                    {
-                        _loadWarnings.Enqueue($"load warning: {warning}");
-                    }
+                foreach (var warning in loaded.Warnings)
+                {
+                    _loadWarnings.Enqueue($"load warning: {warning}");
+                }
 
-                    _progress.Write($"loaded {partition.Description} in {took.TotalSeconds:0.0} s", Verbosity.Detailed);
-                    var (projects, decided) = ProjectUnit.Select(services, loaded, m => _progress.Write(m, Verbosity.Detailed));
-                    foreach (var result in decided)
-                    {
-                        _results.Enqueue(result);
-                    }
+                _progress.Write($"loaded {partition.Description} in {took.TotalSeconds:0.0} s", Verbosity.Detailed);
+                var (projects, decided) = ProjectUnit.Select(services, loaded, decisions, m => _progress.Write(m, Verbosity.Detailed));
+                foreach (var result in decided)
+                {
+                    _results.Enqueue(result);
+                }
 
-                    _progress.AddUnits(projects.Count);
-                    await RunUnitsAsync(projects.Select(p => new Unit(p.Name, p.RunAsync)), token).ConfigureAwait(false);
-                }).ConfigureAwait(false);
-        }
-        finally
-        {
-            try
-            {
-                scratch.Delete(recursive: true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // A scratch folder left in the temp folder is harmless; the run's outcome does not depend on it.
-            }
-        }
+                _progress.AddUnits(projects.Count);
+                await RunUnitsAsync(projects.Select(p => new Unit(p.Name, p.RunAsync)), token).ConfigureAwait(false);
+            }).ConfigureAwait(false);
     }
 
     private int Fail(IEnumerable<string> errors)

@@ -32,6 +32,7 @@ internal sealed record RunReport
     public static RunReport From(IEnumerable<UnitResult> units, IEnumerable<string> errors, IEnumerable<string> warnings, IEnumerable<NotAnalysed> notAnalysed)
     {
         var ordered = units.OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
+        var outside = notAnalysed.ToList();
         var fixedPerRule = ordered.SelectMany(u => u.FixedPerRule)
             .GroupBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase)
             .ToImmutableSortedDictionary(g => g.Key, g => g.Sum(kv => kv.Value), StringComparer.Ordinal);
@@ -44,9 +45,10 @@ internal sealed record RunReport
             Errors = [.. errors.Concat(ordered.SelectMany(u => u.Errors)).Distinct()],
             Warnings = [.. warnings.Concat(ordered.SelectMany(u => u.Warnings)).Distinct()],
             Skipped = [.. ordered.SelectMany(u => u.Skipped).Order(StringComparer.Ordinal)],
-            NotAnalysed = [.. notAnalysed.Concat(ordered.SelectMany(u => u.NotAnalysed)).Distinct()
+            NotAnalysed = [.. outside.Concat(ordered.SelectMany(u => u.NotAnalysed)).Distinct()
                 .OrderBy(n => n.Input, StringComparer.Ordinal).ThenBy(n => n.Reason, StringComparer.Ordinal)],
             InputsAnalysed = ordered.Sum(u => u.InputsAnalysed),
+            InputsSeen = ordered.Count + outside.Select(n => n.Input).Distinct(StringComparer.Ordinal).Count(),
             FilesAnalysed = ordered.Sum(u => u.FilesAnalysed),
             FixedPerRule = fixedPerRule,
         };
@@ -55,6 +57,6 @@ internal sealed record RunReport
     /// <summary>This report with one more error (one found after the units ran, e.g. the report file cannot be written).</summary>
     public RunReport WithError(string error) => this with { Errors = Errors.Add(error) };
 
-    /// <summary>Inputs the run saw: those analysed completely and those named as not analysed.</summary>
-    public int InputsSeen => InputsAnalysed + NotAnalysed.Select(n => n.Input).Distinct(StringComparer.Ordinal).Count();
+    /// <summary>Inputs the run saw: every unit's input, and those named as not analysed outside any unit.</summary>
+    public int InputsSeen { get; init; }
 }

@@ -1,53 +1,51 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 using TorchTrainer.Migrate.Output;
 using TorchTrainer.Migrate.Workspace;
 using static TorchTrainer.Migrate.Units.FindingMapper;
 
 namespace TorchTrainer.Migrate.Units;
 
-/// <summary>One MSBuild project loaded by MSBuildWorkspace: its documents (outside bin/obj) analysed and fixed.</summary>
-internal sealed class ProjectUnit(UnitServices services, Solution solution, ProjectId projectId)
+/// <summary>
+/// One MSBuild project: its documents (outside bin/obj) analysed and fixed under every configuration and target
+/// framework (<see cref="ProjectVariants"/>), in a fixed order. The findings of all of them are merged, and the
+/// union of their fixes is applied once per file; two configurations rewriting the same code differently is a
+/// conflict, reported and not written. The verdict does not depend on which configuration finishes first.
+/// </summary>
+internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> loaded, ImmutableArray<ConfigurationView> views)
 {
-    public string Name
-    {
-        get
-        {
-            var project = solution.GetProject(projectId)!;
-            return services.Display(project.FilePath ?? project.Name);
-        }
-    }
+    public string Name => services.Display(loaded[0].FilePath ?? loaded[0].Name);
 
     /// <summary>
-    /// The units of a loaded partition's C# projects that reference TorchTrainer; the others are decided here
-    /// (skipped: they cannot hold a legacy use). TorchTrainer itself is left alone.
+    /// The units of a loaded partition's C# projects (all target frameworks of a project in one unit) that reference
+    /// TorchTrainer; the others are decided here (skipped: they cannot hold a legacy use). TorchTrainer itself is left alone.
     /// </summary>
-    public static (List<ProjectUnit> Units, List<UnitResult> Decided) Select(UnitServices services, MsBuildLoader.LoadedPartition loaded, Action<string> detail)
+    public static (List<ProjectUnit> Units, List<UnitResult> Decided) Select(UnitServices services, MsBuildLoader.LoadedPartition loaded,
+        IReadOnlyDictionary<string, GateDecision> decisions, Action<string> detail)
     {
         var units = new List<ProjectUnit>();
         var decided = new List<UnitResult>();
-        var solution = loaded.Solution;
-        foreach (var projectId in loaded.Requested)
+        var projects = loaded.Requested.Select(loaded.Solution.GetProject).OfType<Project>()
+            .Where(p => p.Language == LanguageNames.CSharp)
+            .GroupBy(p => Path.GetFullPath(p.FilePath!), ChangeWriter.PathComparer);
+        foreach (var group in projects)
         {
-            var project = solution.GetProject(projectId)!;
-            if (project.Language != LanguageNames.CSharp)
-            {
-                continue;
-            }
-
-            var name = services.Display(project.FilePath ?? project.Name);
-            if (string.Equals(project.AssemblyName, "TorchTrainer", StringComparison.OrdinalIgnoreCase))
+            var name = services.Display(group.Key);
+            if (group.Any(p => string.Equals(p.AssemblyName, "TorchTrainer", StringComparison.OrdinalIgnoreCase)))
             {
                 detail($"{name}: TorchTrainer itself, skipped");
                 continue;
             }
 
-            if (!MsBuildLoader.ReferencesTorchTrainer(project))
+            if (!group.Any(MsBuildLoader.ReferencesTorchTrainer))
             {
-                decided.Add(UnitResult.Skip(name, $"{name} ({project.Name}): does not reference TorchTrainer; skipped", "does not reference TorchTrainer"));
+                decided.Add(UnitResult.Skip(name, $"{name}: does not reference TorchTrainer; skipped", "does not reference TorchTrainer"));
                 continue;
             }
 
-            units.Add(new ProjectUnit(services, solution, projectId));
+            var views = decisions.TryGetValue(group.Key, out var decision) ? decision.Views : [];
+            units.Add(new ProjectUnit(services, [.. group], views));
         }
 
         return (units, decided);
@@ -55,29 +53,87 @@ internal sealed class ProjectUnit(UnitServices services, Solution solution, Proj
 
     public async Task<UnitResult> RunAsync(CancellationToken ct)
     {
-        var project = solution.GetProject(projectId)!;
         var result = new UnitResultBuilder(Name);
-        var engineResult = await services.Engine.RunAsync(project, d => d.FilePath is { } p && !UnitServices.IsBuildOutput(p) && services.Writer.TryClaim(p), ct).ConfigureAwait(false);
-        var findings = new List<Finding>();
-        foreach (var group in engineResult.Initial.GroupBy(f => f.DocumentId))
+
+        // This unit's files: claimed once for the run, before any configuration runs (a file linked into two projects
+        // is analysed by one of them).
+        var mine = new HashSet<string>(ChangeWriter.PathComparer);
+        foreach (var path in loaded.SelectMany(p => p.Documents).Select(d => d.FilePath).OfType<string>().Distinct(ChangeWriter.PathComparer).Order(StringComparer.Ordinal))
         {
-            var document = project.GetDocument(group.Key)!;
-            var path = document.FilePath!;
-            var oldText = engineResult.Changed.TryGetValue(group.Key, out var texts) ? texts.Old : await document.GetTextAsync(ct).ConfigureAwait(false);
-            var newText = texts.New ?? oldText;
-            findings.AddRange(MapFindings(group, engineResult.Unfixed.Where(u => u.DocumentId == group.Key), oldText, newText,
-                d => FromLineSpan(d, path), d => FromLineSpan(d, path)));
+            if (!UnitServices.IsBuildOutput(path) && services.Writer.TryClaim(path))
+            {
+                mine.Add(path);
+            }
+        }
+
+        var variants = await ProjectVariants.CreateAsync(loaded, views, mine.Contains, ct).ConfigureAwait(false);
+        var findings = new Dictionary<(string, int, int, int, int, string), Finding>();
+        var changes = new Dictionary<string, (string Original, List<(TextChange Change, string Label)> Changes)>(ChangeWriter.PathComparer);
+        var problems = new List<string>();
+        foreach (var variant in variants)
+        {
+            var project = variant.Project;
+            var engineResult = await services.Engine.RunAsync(project, d => d.FilePath is { } p && mine.Contains(p), ct).ConfigureAwait(false);
+            problems.AddRange(engineResult.Problems);
+            foreach (var group in engineResult.Initial.GroupBy(f => f.DocumentId))
+            {
+                var document = project.GetDocument(group.Key)!;
+                var path = document.FilePath!;
+                var oldText = engineResult.Changed.TryGetValue(group.Key, out var texts) ? texts.Old : await document.GetTextAsync(ct).ConfigureAwait(false);
+                var newText = texts.New ?? oldText;
+                foreach (var finding in MapFindings(group, engineResult.Unfixed.Where(u => u.DocumentId == group.Key), oldText, newText,
+                    d => FromLineSpan(d, path), d => FromLineSpan(d, path)))
+                {
+                    // The same use seen by several configurations is one finding; left unfixed by any of them, it is unfixed.
+                    var key = (finding.Path, finding.Line, finding.Column, finding.EndLine, finding.EndColumn, finding.RuleId);
+                    if (!findings.TryGetValue(key, out var seen) || (seen.Status != FindingStatus.Unfixable && finding.Status == FindingStatus.Unfixable))
+                    {
+                        findings[key] = finding;
+                    }
+                }
+            }
+
+            foreach (var (documentId, (oldText, newText)) in engineResult.Changed)
+            {
+                var path = project.GetDocument(documentId)!.FilePath!;
+                if (!changes.TryGetValue(path, out var entry))
+                {
+                    changes[path] = entry = (oldText.ToString(), []);
+                }
+
+                entry.Changes.AddRange(TextEdits.Changes(oldText, newText).Select(c => (c, variant.Label)));
+            }
         }
 
         var outcomes = new List<(string, ChangeOutcome)>();
-        foreach (var (documentId, (oldText, newText)) in engineResult.Changed)
+        foreach (var (path, (original, all)) in changes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            var path = project.GetDocument(documentId)!.FilePath!;
-            var original = oldText.ToString();
-            var (text, _) = TextEdits.Apply(original, TextEdits.Changes(oldText, newText), [], TextFile.DetectNewLine(original));
+            var merged = all.DistinctBy(c => (c.Change.Span, c.Change.NewText)).OrderBy(c => c.Change.Span.Start).ThenBy(c => c.Change.Span.End).ToList();
+            var conflict = merged.Zip(merged.Skip(1)).FirstOrDefault(p => p.First.Change.Span.End > p.Second.Change.Span.Start
+                || (p.First.Change.Span.Start == p.Second.Change.Span.Start));
+            if (conflict != default)
+            {
+                var line = SourceText.From(original).Lines.GetLineFromPosition(conflict.Second.Change.Span.Start).LineNumber + 1;
+                result.Errors.Add($"{services.Display(path)}:{line}: the fixes under {conflict.First.Label} and {conflict.Second.Label} rewrite the same code differently; the file was not written (fix it by hand)");
+                outcomes.Add((path, ChangeOutcome.WriteFailed));
+                continue;
+            }
+
+            var (text, _) = TextEdits.Apply(original, merged.Select(c => c.Change), [], TextFile.DetectNewLine(original));
             outcomes.Add((path, services.Commit(new FileChange(path, original, text), result)));
         }
 
-        return services.Record(result, engineResult, findings, outcomes, project.Documents.Count());
+        foreach (var hit in await InactiveCode.FindAsync(variants, mine.Contains, ct).ConfigureAwait(false))
+        {
+            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}",
+                $"inactive under every configuration ({string.Join(", ", variants.Select(v => v.Label))}): '{hit.Name}' sits in a preprocessor branch none of them compiles; migrate it by hand or analyse a configuration that defines its symbol"));
+        }
+
+        var allFindings = findings.Values.ToList();
+        var fixedPerRule = allFindings.Where(f => f.Status != FindingStatus.Unfixable).GroupBy(f => f.RuleId, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        var files = variants.SelectMany(v => v.Project.Documents).Select(d => d.FilePath).OfType<string>().Where(mine.Contains).Distinct(ChangeWriter.PathComparer).Count();
+        var verdict = services.Record(result, fixedPerRule, problems.Distinct(), allFindings, outcomes, files);
+        return verdict with { Verdict = $"{verdict.Verdict} ({variants.Count} configuration(s))" };
     }
 }

@@ -43,7 +43,12 @@ internal sealed class UnitServices(MigrateOptions options, FixEngine engine, Cha
 
     /// <summary>Settles each finding's status from what happened to its file, and freezes the unit's result.</summary>
     public UnitResult Record(UnitResultBuilder result, EngineResult engine, List<Finding> findings,
-        List<(string Path, ChangeOutcome Outcome)> outcomes, int files)
+        List<(string Path, ChangeOutcome Outcome)> outcomes, int files) =>
+        Record(result, engine.FixedPerRule, engine.Problems, findings, outcomes, files);
+
+    /// <summary>Settles each finding's status from what happened to its file, and freezes the unit's result.</summary>
+    public UnitResult Record(UnitResultBuilder result, IReadOnlyDictionary<string, int> fixedPerRule, IEnumerable<string> problems,
+        List<Finding> findings, List<(string Path, ChangeOutcome Outcome)> outcomes, int files)
     {
         var written = outcomes.Where(o => o.Outcome == ChangeOutcome.Written).Select(o => o.Path).ToHashSet(ChangeWriter.PathComparer);
         var notWritten = outcomes.Where(o => o.Outcome is not (ChangeOutcome.Written or ChangeOutcome.WouldWrite)).Select(o => o.Path).ToHashSet(ChangeWriter.PathComparer);
@@ -54,10 +59,10 @@ internal sealed class UnitServices(MigrateOptions options, FixEngine engine, Cha
         result.Findings.AddRange(final);
         result.FilesAnalysed += files;
         result.Complete = true;
-        result.Warnings.AddRange(engine.Problems);
+        result.Warnings.AddRange(problems);
         if (notWritten.Count == 0)
         {
-            foreach (var (id, count) in engine.FixedPerRule)
+            foreach (var (id, count) in fixedPerRule)
             {
                 result.FixedPerRule[id] = result.FixedPerRule.GetValueOrDefault(id) + count;
             }

@@ -65,31 +65,56 @@ internal static class MsBuildLoader
         public void Dispose() => workspace.Dispose();
     }
 
-    /// <summary>Splits the inputs into partitions: solutions by their project list, standalone projects together.</summary>
-    public static async Task<IReadOnlyList<Partition>> PlanAsync(IReadOnlyList<string> solutions, IReadOnlyList<string> projects,
-        int partitionSize, List<string> failures, CancellationToken ct)
+    /// <summary>The projects of each solution (in the solution's order); a solution that cannot be read is a failure.</summary>
+    public static async Task<IReadOnlyList<(string Solution, IReadOnlyList<string> Projects)>> ListSolutionsAsync(IReadOnlyList<string> solutions,
+        List<string> failures, CancellationToken ct)
     {
-        partitionSize = Math.Max(1, partitionSize);
-        var partitions = new List<Partition>();
-        var inSolutions = new HashSet<string>(Output.ChangeWriter.PathComparer);
+        var result = new List<(string, IReadOnlyList<string>)>();
         foreach (var solution in solutions)
         {
-            IReadOnlyList<string> listed;
             try
             {
-                listed = await ListProjectsAsync(solution, ct).ConfigureAwait(false);
+                result.Add((solution, await ListProjectsAsync(solution, ct).ConfigureAwait(false)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 failures.Add($"{solution}: cannot be loaded: {ex.Message}");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Splits the projects to load into partitions: solutions by their project list (only the projects
+    /// <paramref name="load"/> keeps), standalone projects together.
+    /// </summary>
+    public static IReadOnlyList<Partition> Plan(IReadOnlyList<(string Solution, IReadOnlyList<string> Projects)> solutions, IReadOnlyList<string> projects,
+        int partitionSize, Func<string, bool> load)
+    {
+        partitionSize = Math.Max(1, partitionSize);
+        var partitions = new List<Partition>();
+        var inSolutions = new HashSet<string>(Output.ChangeWriter.PathComparer);
+        foreach (var (solution, all) in solutions)
+        {
+            var listed = all.Where(load).ToList();
+            if (listed.Count == 0)
+            {
+                all.ToList().ForEach(p => inSolutions.Add(p));
                 continue;
             }
 
             var fresh = listed.Where(inSolutions.Add).ToList();
-            var all = listed.ToHashSet(Output.ChangeWriter.PathComparer);
-            if (fresh.Count == listed.Count && listed.Count <= partitionSize)
+            all.ToList().ForEach(p => inSolutions.Add(p));
+            var members = all.ToHashSet(Output.ChangeWriter.PathComparer);
+            if (fresh.Count == all.Count && listed.Count <= partitionSize)
             {
-                partitions.Add(new Partition(solution, solution, listed, Filtered: false, all));
+                partitions.Add(new Partition(solution, solution, listed, Filtered: false, members));
+                continue;
+            }
+
+            if (fresh.Count == 0)
+            {
                 continue;
             }
 
@@ -98,11 +123,11 @@ internal static class MsBuildLoader
             var chunks = fresh.Chunk(Math.Max(1, (fresh.Count + parts - 1) / Math.Max(1, parts))).ToList();
             for (var i = 0; i < chunks.Count; i++)
             {
-                partitions.Add(new Partition($"{solution} (part {i + 1}/{chunks.Count}, {chunks[i].Length} projects)", solution, chunks[i], Filtered: true, all));
+                partitions.Add(new Partition($"{solution} (part {i + 1}/{chunks.Count}, {chunks[i].Length} projects)", solution, chunks[i], Filtered: true, members));
             }
         }
 
-        var standalone = projects.Select(Path.GetFullPath).Where(p => !inSolutions.Contains(p)).Distinct(Output.ChangeWriter.PathComparer).ToList();
+        var standalone = projects.Select(Path.GetFullPath).Where(p => !inSolutions.Contains(p) && load(p)).Distinct(Output.ChangeWriter.PathComparer).ToList();
         if (standalone.Count > 0)
         {
             partitions.Add(new Partition(string.Join(", ", standalone), null, standalone, Filtered: false, new HashSet<string>()));
@@ -199,14 +224,17 @@ internal static class MsBuildLoader
         }
 
         // Requested: the partition's own projects and, for a solution, projects it only brings in as references
-        // from outside the solution (as a whole-solution load would process them); each claimed once per run.
+        // from outside the solution (as a whole-solution load would process them); each claimed once per run, with
+        // all its target frameworks (MSBuildWorkspace loads one project per target framework): one unit analyses them
+        // all and merges their findings.
         var own = partition.Projects.ToHashSet(Output.ChangeWriter.PathComparer);
         var solution = workspace.CurrentSolution;
         var requested = solution.Projects
             .Where(p => p.FilePath is { } file
-                && (own.Contains(Path.GetFullPath(file)) || (partition.SolutionPath is not null && !partition.SolutionProjects.Contains(Path.GetFullPath(file))))
-                && claims.TryAdd($"{Path.GetFullPath(file)}|{p.Name}", 0))
-            .Select(p => p.Id)
+                && (own.Contains(Path.GetFullPath(file)) || (partition.SolutionPath is not null && !partition.SolutionProjects.Contains(Path.GetFullPath(file)))))
+            .GroupBy(p => Path.GetFullPath(p.FilePath!), Output.ChangeWriter.PathComparer)
+            .Where(g => claims.TryAdd(g.Key, 0))
+            .SelectMany(g => g.Select(p => p.Id))
             .ToList();
         return new LoadedPartition(workspace, solution, requested, failures, warnings);
     }

@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using TorchTrainer.Migrate.Workspace;
+
+namespace TorchTrainer.Migrate.Units;
+
+/// <summary>One configuration and target framework of a project, as a Roslyn project to analyse.</summary>
+internal sealed record ProjectVariant(string Label, Project Project);
+
+/// <summary>
+/// The configurations a project is analysed under: every target framework MSBuildWorkspace loaded (its Debug
+/// design-time builds) and, per target framework, Release. Release is derived from the loaded Debug project with
+/// Release's preprocessor symbols and Compile items from MSBuild evaluation (no second design-time build); it is
+/// left out when it cannot differ from Debug (same Compile items and no conditional directive in any file).
+/// </summary>
+internal static class ProjectVariants
+{
+    public static async Task<IReadOnlyList<ProjectVariant>> CreateAsync(IReadOnlyList<Project> loaded, ImmutableArray<ConfigurationView> views,
+        Func<string, bool> include, CancellationToken ct)
+    {
+        var variants = new List<ProjectVariant>();
+        var frameworks = views.Select(v => v.TargetFramework).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (var project in loaded.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            var framework = TargetFramework(project, frameworks);
+            variants.Add(new ProjectVariant($"Debug|{framework ?? project.Name}", project));
+            var debug = views.FirstOrDefault(v => v.Configuration == "Debug" && string.Equals(v.TargetFramework, framework, StringComparison.OrdinalIgnoreCase));
+            var release = views.FirstOrDefault(v => v.Configuration == "Release" && string.Equals(v.TargetFramework, framework, StringComparison.OrdinalIgnoreCase));
+            if (debug is null || release is null || project.ParseOptions is not CSharpParseOptions parseOptions)
+            {
+                continue;
+            }
+
+            var sameFiles = debug.CompileFiles.SetEquals(release.CompileFiles);
+            if (sameFiles && !await HasConditionalCodeAsync(project, include, ct).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var derived = project.WithParseOptions(parseOptions.WithPreprocessorSymbols(release.DefineConstants));
+            foreach (var document in project.Documents)
+            {
+                if (document.FilePath is { } path && debug.CompileFiles.Contains(path) && !release.CompileFiles.Contains(path))
+                {
+                    derived = derived.RemoveDocument(document.Id);
+                }
+            }
+
+            var present = project.Documents.Select(d => d.FilePath).OfType<string>().ToHashSet(Output.ChangeWriter.PathComparer);
+            foreach (var path in release.CompileFiles.Except(debug.CompileFiles).Where(p => !present.Contains(p) && File.Exists(p)).Order(StringComparer.Ordinal))
+            {
+                var text = SourceText.From(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false));
+                derived = derived.AddDocument(Path.GetFileName(path), text, filePath: path).Project;
+            }
+
+            variants.Add(new ProjectVariant($"Release|{framework}", derived));
+        }
+
+        return variants;
+    }
+
+    /// <summary>
+    /// The target framework of one loaded project: MSBuildWorkspace names a multi-targeted project's projects
+    /// "Name(tfm)"; a single-targeted project has the one its evaluation names.
+    /// </summary>
+    private static string? TargetFramework(Project project, IReadOnlyList<string> frameworks)
+    {
+        var name = project.Name;
+        if (name.EndsWith(')') && name.LastIndexOf('(') is var open and > 0)
+        {
+            return name[(open + 1)..^1];
+        }
+
+        return frameworks.Count == 1 ? frameworks[0] : null;
+    }
+
+    private static async Task<bool> HasConditionalCodeAsync(Project project, Func<string, bool> include, CancellationToken ct)
+    {
+        foreach (var document in project.Documents)
+        {
+            if (document.FilePath is not { } path || !include(path))
+            {
+                continue;
+            }
+
+            var root = await document.GetSyntaxRootAsync(ct).ConfigureAwait(false);
+            if (root is not null && root.ContainsDirectives && root.GetFirstDirective(d => d is IfDirectiveTriviaSyntax) is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace TorchTrainer.Migrate.Workspace;
+
+/// <summary>
+/// Restores the MSBuild inputs before anything is evaluated or loaded, as <c>dotnet format</c> does (its
+/// <c>--no-restore</c> skips it): with the dotnet CLI that runs the tool, so a fresh checkout is checked as it will
+/// build, and a restore failure is known per project (the CLI names the project on each error line).
+/// </summary>
+internal static partial class DotnetRestore
+{
+    /// <summary>What one restore reported: per project (full path), the error lines that name it; and the run's other errors.</summary>
+    internal sealed record Outcome(IReadOnlyDictionary<string, IReadOnlyList<string>> ProjectErrors, IReadOnlyList<string> OtherErrors);
+
+    /// <summary>
+    /// Restores <paramref name="solutions"/> (each as a whole, like dotnet format) and the standalone
+    /// <paramref name="projects"/> (together, through a generated solution in <paramref name="scratchFolder"/>, so a
+    /// folder of many projects costs one restore, not one each).
+    /// </summary>
+    public static async Task<Outcome> RunAsync(IReadOnlyList<string> solutions, IReadOnlyList<string> projects, string scratchFolder, CancellationToken ct)
+    {
+        var targets = new List<string>(solutions);
+        if (projects.Count > 0)
+        {
+            var slnx = Path.Combine(scratchFolder, "restore.slnx");
+            var lines = projects.Select(p => $"  <Project Path=\"{System.Security.SecurityElement.Escape(Path.GetFullPath(p))}\" />");
+            await File.WriteAllTextAsync(slnx, $"<Solution>\n{string.Join('\n', lines)}\n</Solution>\n", ct).ConfigureAwait(false);
+            targets.Add(slnx);
+        }
+
+        var projectErrors = new Dictionary<string, List<string>>(Output.ChangeWriter.PathComparer);
+        var otherErrors = new List<string>();
+        foreach (var target in targets)
+        {
+            var (exitCode, output) = await RunDotnetAsync(["restore", target, "--nologo", "-v", "q", "-clp:NoSummary"], ct).ConfigureAwait(false);
+            var found = false;
+            foreach (var line in output)
+            {
+                var match = ErrorLine().Match(line);
+                if (!match.Success)
+                {
+                    continue;
+                }
+
+                found = true;
+                var path = match.Groups["path"].Value.Trim();
+                var message = match.Groups["message"].Value.Trim();
+                if (path.EndsWith("proj", StringComparison.OrdinalIgnoreCase) && Path.IsPathRooted(path))
+                {
+                    if (!projectErrors.TryGetValue(Path.GetFullPath(path), out var list))
+                    {
+                        projectErrors[Path.GetFullPath(path)] = list = [];
+                    }
+
+                    if (!list.Contains(message))
+                    {
+                        list.Add(message);
+                    }
+                }
+                else
+                {
+                    otherErrors.Add($"{path}: {message}");
+                }
+            }
+
+            if (exitCode != 0 && !found)
+            {
+                var shown = target.StartsWith(scratchFolder, StringComparison.Ordinal) ? string.Join(", ", projects) : target;
+                otherErrors.Add($"dotnet restore {shown} failed (exit code {exitCode}): {string.Join(" ", output.Where(l => l.Length > 0).Take(5))}");
+            }
+        }
+
+        return new Outcome(projectErrors.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, Output.ChangeWriter.PathComparer), otherErrors);
+    }
+
+    private static async Task<(int ExitCode, List<string> Output)> RunDotnetAsync(IReadOnlyList<string> arguments, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(DotnetHost(), arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct).ConfigureAwait(false);
+        var text = await stdout.ConfigureAwait(false) + "\n" + await stderr.ConfigureAwait(false);
+        return (process.ExitCode, text.Split('\n').Select(l => l.TrimEnd('\r')).ToList());
+    }
+
+    /// <summary>The dotnet host running this tool (DOTNET_HOST_PATH when set by the CLI), else dotnet on the PATH.</summary>
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    /// <summary>"/path/App.csproj : error NU1101: message [/path/all.sln]" (the bracketed entry project is optional).</summary>
+    [GeneratedRegex(@"^\s*(?<path>.+?)\s*:\s*error\s+(?<message>[A-Z]+\d+:.*?)(\s+\[[^\]]+\])?\s*$")]
+    private static partial Regex ErrorLine();
+}

@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Build.Evaluation;
+using Microsoft.Build.Execution;
+using TorchTrainer.Analyzers;
+
+namespace TorchTrainer.Migrate.Workspace;
+
+/// <summary>What the gate decided for one project.</summary>
+internal enum GateVerdict
+{
+    /// <summary>It references TorchTrainer (package, project or assembly, directly or transitively): load and analyse it.</summary>
+    Load,
+
+    /// <summary>Nothing in its restore closure is TorchTrainer: it cannot hold a legacy use.</summary>
+    Skip,
+
+    /// <summary>It is TorchTrainer itself.</summary>
+    TorchTrainerItself,
+
+    /// <summary>It could not be decided (evaluation or restore failed, or it was never restored): named, exit 2.</summary>
+    NotAnalysed,
+}
+
+/// <summary>The compile inputs of one configuration and target framework, from MSBuild evaluation.</summary>
+internal sealed record ConfigurationView(string Configuration, string TargetFramework, ImmutableArray<string> DefineConstants, ImmutableHashSet<string> CompileFiles)
+{
+    public string Label => $"{Configuration}|{TargetFramework}";
+}
+
+/// <summary>The gate's decision for one project, and (when it is loaded) its Debug and Release views per target framework.</summary>
+internal sealed record GateDecision(string Path, GateVerdict Verdict, string Reason, ImmutableArray<ConfigurationView> Views);
+
+/// <summary>
+/// The fast gate: decides from MSBuild evaluation alone (no design-time build) which projects can hold TorchTrainer
+/// code: the project's PackageReference, ProjectReference and Reference items, the ProjectReference closure, and
+/// the restore output (project.assets.json, which lists every transitive package and project). Only the projects
+/// it lets through are loaded into MSBuildWorkspace; evaluating a project costs a small fraction of its design-time
+/// build.
+/// </summary>
+internal static class ProjectGate
+{
+    /// <summary>The configurations every loaded project is analysed under.</summary>
+    public static readonly ImmutableArray<string> Configurations = ["Debug", "Release"];
+
+    public static IReadOnlyDictionary<string, GateDecision> Decide(IReadOnlyList<string> projects, DotnetRestore.Outcome? restore, CancellationToken ct)
+    {
+        MsBuildLoader.EnsureMsBuildRegistered();
+        return DecideCore(projects, restore, ct);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps MSBuild types out of the caller until registration ran
+    private static Dictionary<string, GateDecision> DecideCore(IReadOnlyList<string> projects, DotnetRestore.Outcome? restore, CancellationToken ct)
+    {
+        using var collection = new ProjectCollection();
+        var evaluator = new Evaluator(collection);
+        var decisions = new ConcurrentDictionary<string, GateDecision>(Output.ChangeWriter.PathComparer);
+        Parallel.ForEach(projects.Distinct(Output.ChangeWriter.PathComparer),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+            path => decisions[path] = DecideOne(evaluator, path, restore));
+        return new Dictionary<string, GateDecision>(decisions, Output.ChangeWriter.PathComparer);
+    }
+
+    private static GateDecision DecideOne(Evaluator evaluator, string path, DotnetRestore.Outcome? restore)
+    {
+        GateDecision NotAnalysed(string reason) => new(path, GateVerdict.NotAnalysed, reason, []);
+
+        if (!File.Exists(path))
+        {
+            return NotAnalysed("the project file does not exist");
+        }
+
+        if (restore?.ProjectErrors.TryGetValue(path, out var restoreErrors) == true)
+        {
+            return NotAnalysed($"restore failed: {string.Join("; ", restoreErrors)} (fix the restore, e.g. the package source or version, and run again)");
+        }
+
+        ProjectInstance outer;
+        try
+        {
+            outer = evaluator.Evaluate(path, null, null);
+        }
+        catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
+        {
+            return NotAnalysed($"MSBuild evaluation failed: {ex.Message}");
+        }
+
+        if (string.Equals(outer.GetPropertyValue("AssemblyName"), TorchTrainerTypes.AssemblyName, StringComparison.OrdinalIgnoreCase))
+        {
+            return new GateDecision(path, GateVerdict.TorchTrainerItself, "TorchTrainer itself", []);
+        }
+
+        var assets = ReadAssets(outer);
+        if (assets.Error is { } assetsError)
+        {
+            return NotAnalysed(restore is null ? $"{assetsError} (run dotnet restore first, or drop --no-restore)" : assetsError);
+        }
+
+        string? via;
+        try
+        {
+            via = assets.TorchTrainer ?? DirectReference(outer) ?? evaluator.ReferencedThroughProjects(outer);
+        }
+        catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
+        {
+            return NotAnalysed($"MSBuild evaluation of a referenced project failed: {ex.Message}");
+        }
+
+        if (via is null)
+        {
+            return new GateDecision(path, GateVerdict.Skip, "no TorchTrainer package, project or assembly in its references or restore closure", []);
+        }
+
+        var frameworks = TargetFrameworks(outer);
+        var views = ImmutableArray.CreateBuilder<ConfigurationView>();
+        try
+        {
+            foreach (var framework in frameworks)
+            {
+                foreach (var configuration in Configurations)
+                {
+                    var inner = evaluator.Evaluate(path, configuration, framework.Length == 0 ? null : framework);
+                    views.Add(new ConfigurationView(configuration, framework,
+                        [.. inner.GetPropertyValue("DefineConstants").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+                        inner.GetItems("Compile").Select(i => Path.GetFullPath(Path.Combine(inner.Directory, i.EvaluatedInclude))).ToImmutableHashSet(Output.ChangeWriter.PathComparer)));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
+        {
+            return NotAnalysed($"MSBuild evaluation failed: {ex.Message}");
+        }
+
+        return new GateDecision(path, GateVerdict.Load, via, views.ToImmutable());
+    }
+
+    private static IReadOnlyList<string> TargetFrameworks(ProjectInstance outer)
+    {
+        var many = outer.GetPropertyValue("TargetFrameworks").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return many.Length > 0 ? many.Distinct(StringComparer.OrdinalIgnoreCase).ToList() : [outer.GetPropertyValue("TargetFramework")];
+    }
+
+    /// <summary>A PackageReference named TorchTrainer, or a Reference to TorchTrainer (by name or HintPath).</summary>
+    private static string? DirectReference(ProjectInstance project)
+    {
+        if (project.GetItems("PackageReference").Any(i => IsTorchTrainer(i.EvaluatedInclude)))
+        {
+            return "PackageReference TorchTrainer";
+        }
+
+        return project.GetItems("Reference").Any(i => IsTorchTrainer(i.EvaluatedInclude.Split(',')[0].Trim())
+            || IsTorchTrainer(Path.GetFileNameWithoutExtension(i.GetMetadataValue("HintPath"))))
+            ? "Reference TorchTrainer"
+            : null;
+    }
+
+    private static bool IsTorchTrainer(string name) => string.Equals(name, TorchTrainerTypes.AssemblyName, StringComparison.OrdinalIgnoreCase);
+
+    private sealed record Assets(string? TorchTrainer, string? Error);
+
+    /// <summary>
+    /// Reads the restore output: an SDK project without it was never restored; its "logs" hold the restore's errors;
+    /// its "libraries" name every package and project in the closure, transitive ones included.
+    /// </summary>
+    private static Assets ReadAssets(ProjectInstance project)
+    {
+        var path = project.GetPropertyValue("ProjectAssetsFile");
+        if (path.Length == 0)
+        {
+            path = Path.Combine(project.GetPropertyValue("MSBuildProjectExtensionsPath"), "project.assets.json");
+        }
+
+        path = Path.GetFullPath(Path.Combine(project.Directory, path));
+        var usesRestore = string.Equals(project.GetPropertyValue("UsingMicrosoftNETSdk"), "true", StringComparison.OrdinalIgnoreCase)
+            || project.GetItems("PackageReference").Count > 0;
+        if (!File.Exists(path))
+        {
+            return usesRestore ? new Assets(null, $"not restored: {path} does not exist") : new Assets(null, null);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = document.RootElement;
+            if (root.TryGetProperty("logs", out var logs) && logs.ValueKind == JsonValueKind.Array)
+            {
+                var errors = logs.EnumerateArray()
+                    .Where(l => l.TryGetProperty("level", out var level) && string.Equals(level.GetString(), "Error", StringComparison.OrdinalIgnoreCase))
+                    .Select(l => $"{(l.TryGetProperty("code", out var code) ? code.GetString() + ": " : "")}{(l.TryGetProperty("message", out var m) ? m.GetString() : "")}")
+                    .ToList();
+                if (errors.Count > 0)
+                {
+                    return new Assets(null, $"restore failed: {string.Join("; ", errors)}");
+                }
+            }
+
+            if (root.TryGetProperty("libraries", out var libraries) && libraries.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var library in libraries.EnumerateObject())
+                {
+                    if (IsTorchTrainer(library.Name.Split('/')[0]))
+                    {
+                        var type = library.Value.TryGetProperty("type", out var t) ? t.GetString() : "package";
+                        return new Assets($"{library.Name} ({type}) in {System.IO.Path.GetFileName(path)}", null);
+                    }
+                }
+            }
+
+            return new Assets(null, null);
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return new Assets(null, $"the restore output {path} cannot be read: {ex.Message} (run dotnet restore)");
+        }
+    }
+
+    /// <summary>Evaluates projects in one collection (imports parsed once) and remembers what it evaluated.</summary>
+    private sealed class Evaluator(ProjectCollection collection)
+    {
+        private readonly ConcurrentDictionary<string, ProjectInstance> _cache = new(StringComparer.Ordinal);
+
+        public ProjectInstance Evaluate(string path, string? configuration, string? targetFramework) =>
+            _cache.GetOrAdd($"{Path.GetFullPath(path)}|{configuration}|{targetFramework}", _ =>
+            {
+                var properties = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                if (configuration is not null)
+                {
+                    properties["Configuration"] = configuration;
+                }
+
+                if (targetFramework is not null)
+                {
+                    properties["TargetFramework"] = targetFramework;
+                }
+
+                return ProjectInstance.FromFile(path, new Microsoft.Build.Definition.ProjectOptions
+                {
+                    GlobalProperties = properties,
+                    ProjectCollection = collection,
+                });
+            });
+
+        /// <summary>The first project in the ProjectReference closure that is TorchTrainer or references it directly.</summary>
+        public string? ReferencedThroughProjects(ProjectInstance project)
+        {
+            var seen = new HashSet<string>(Output.ChangeWriter.PathComparer) { project.FullPath };
+            var queue = new Queue<ProjectInstance>([project]);
+            while (queue.Count > 0)
+            {
+                var current = queue.Dequeue();
+                foreach (var reference in current.GetItems("ProjectReference"))
+                {
+                    var path = Path.GetFullPath(Path.Combine(current.Directory, reference.EvaluatedInclude));
+                    if (!seen.Add(path) || !File.Exists(path))
+                    {
+                        continue;
+                    }
+
+                    var referenced = Evaluate(path, null, null);
+                    if (IsTorchTrainer(referenced.GetPropertyValue("AssemblyName")) || DirectReference(referenced) is not null)
+                    {
+                        return $"ProjectReference {Path.GetFileName(path)}";
+                    }
+
+                    queue.Enqueue(referenced);
+                }
+            }
+
+            return null;
+        }
+    }
+}
