@@ -12,7 +12,8 @@ internal sealed class FileBasedAppUnit(UnitServices services, FileBasedApp app)
     public async Task<UnitResult> RunAsync(CancellationToken ct)
     {
         var result = new UnitResultBuilder(Name);
-        var (project, documentId, failure) = await app.CreateProjectAsync(services.Resolver, ct).ConfigureAwait(false);
+        var (project, documentId, failure, warnings) = await app.CreateProjectAsync(services.Resolver, ct).ConfigureAwait(false);
+        result.Warnings.AddRange(warnings.Select(w => $"{Name}: {w}"));
         if (failure is not null)
         {
             result.NotAnalysed.Add(new NotAnalysed(Name, failure));

@@ -51,7 +51,11 @@ internal sealed class PackageRestore
     public Task<RestoreOutcome> RestoreFileBasedAppAsync(string appPath, CancellationToken ct) =>
         Cached("app\n" + appPath, async () =>
         {
-            var (exit, output) = await RunDotnetAsync(Path.GetDirectoryName(appPath)!, ["restore", appPath, "-getProperty:ProjectAssetsFile"], ct).ConfigureAwait(false);
+            // PublishAot=false: a file-based app publishes native AOT by default, which makes restore fetch the ILCompiler
+            // and runtime packs; analysis needs only the compile assets, and a machine without those packs must not make
+            // the app "not analysed".
+            var (exit, output) = await RunDotnetAsync(Path.GetDirectoryName(appPath)!,
+                ["restore", appPath, "-p:PublishAot=false", "-getProperty:ProjectAssetsFile"], ct).ConfigureAwait(false);
             // -getProperty prints the property's value as the last line, whether the restore succeeded or not.
             var assets = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.EndsWith("project.assets.json", StringComparison.Ordinal));
             return Outcome(exit, output, assets, TargetFramework);
