@@ -163,7 +163,7 @@ internal static class InputResolver
                 // back up into it (a loop, or every file twice); what lies inside the root is scanned by its own path.
                 if (new DirectoryInfo(sub).LinkTarget is { } target)
                 {
-                    inputs.Skipped.Add($"{sub}: a directory link (to {target}); not followed");
+                    inputs.Skipped.Add((sub, $"a directory link (to {target}); not followed"));
                     continue;
                 }
 

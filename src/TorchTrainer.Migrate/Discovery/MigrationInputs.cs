@@ -13,7 +13,7 @@ internal sealed class MigrationInputs
     public List<string> Errors { get; } = [];
 
     /// <summary>What the scan left alone and why (directory links, which it does not follow).</summary>
-    public List<string> Skipped { get; } = [];
+    public List<(string Path, string Reason)> Skipped { get; } = [];
 
     /// <summary>Inputs found but not analysed, with the reason (a link out of the roots): the run exits 2.</summary>
     public List<(string Path, string Reason)> NotAnalysed { get; } = [];
