@@ -3,6 +3,7 @@
 #
 #   build/bench/migrate/run.sh [--projects 250] [--uses 1500] [--format-timeout 20m] [--work DIR]
 #                              [--analyzers-ref REF] [--no-scale] [--skip-format] [--skip-migrate]
+#                              [--sparse-projects 25] [--sparse-uses 150] [--skip-dense] [--skip-sparse]
 #
 # 1. Copies this working tree (tracked and untracked files, no bin/obj) to a work folder -- with
 #    src/TorchTrainer.Analyzers* taken from git ref REF when --analyzers-ref is given (to benchmark
@@ -16,6 +17,11 @@
 #    trees, bin/obj excluded) and the legacy uses left in each.
 # 4. When dotnet format does not finish within the cap, the comparison is repeated on an input
 #    scaled down by 5 (N/5 projects, M/5 uses) until it fits (unless --no-scale), and says so.
+# 5. The sparse (CI gate) shape: N projects of which only --sparse-projects reference TorchTrainer
+#    (--sparse-uses legacy uses in those), restored once (not timed); times `trainer-migrate --check Bench.sln`
+#    against `dotnet format analyzers Bench.sln --verify-no-changes --diagnostics TRN0001 TRN0002 TRN0003
+#    --severity info` on the same input, both with their default restore (a no-op here: what a CI job with a
+#    restored cache pays), and compares the verdicts (both must say "changes needed": exit 1 and exit 2).
 # Prints a summary block with both times, the ratio (goal >= 10x) and whether the outputs agree.
 # Exit code: 0 when both ran and agree, 1 otherwise (a goal missed is reported, not an error).
 # Unique package versions are restored into a private NUGET_PACKAGES folder in the work folder, with
@@ -25,6 +31,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 
 projects=250 uses=1500 cap=20m work="" ref="" scale=1 run_format=1 run_migrate=1
+sparse_projects=25 sparse_uses=150 run_dense=1 run_sparse=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --projects) projects="$2"; shift 2 ;;
@@ -35,7 +42,11 @@ while [ $# -gt 0 ]; do
     --no-scale) scale=0; shift ;;
     --skip-format) run_format=0; shift ;;
     --skip-migrate) run_migrate=0; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    --sparse-projects) sparse_projects="$2"; shift 2 ;;
+    --sparse-uses) sparse_uses="$2"; shift 2 ;;
+    --skip-dense) run_dense=0; shift ;;
+    --skip-sparse) run_sparse=0; shift ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -113,7 +124,7 @@ round() {
   if [ "$run_migrate" = 1 ]; then
     log "trainer-migrate Bench.sln"
     set +e
-    (cd "$run" && /usr/bin/time -f '%e %M' -o "$dir/migrate.time" "$tool" Bench.sln --report "$dir/migrate-report.json" -v minimal >"$dir/migrate.out" 2>"$dir/migrate.err")
+    (cd "$run" && /usr/bin/time -f '%e %M' -o "$dir/migrate.time" "$tool" Bench.sln --no-restore --report "$dir/migrate-report.json" -v minimal >"$dir/migrate.out" 2>"$dir/migrate.err")
     r_migrate_exit=$?
     set -e
     read -r r_migrate_s r_migrate_rss < <(tail -1 "$dir/migrate.time")
@@ -159,7 +170,49 @@ changed() { (diff -rq --exclude=obj --exclude=bin "$1" "$2" || true) | wc -l | t
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b != "-") printf "%.1f", b / a; else printf "-" }'; }
 goal() { awk -v v="$1" -v g="$2" -v dir="$3" 'BEGIN { if (v == "-") print "n/a"; else if ((dir == "le" && v + 0 <= g) || (dir == "ge" && v + 0 >= g)) print "met"; else print "MISSED" }'; }
 
-round "$projects" "$uses"
+# ---- 5. the sparse (CI gate) shape: --check against dotnet format --verify-no-changes ------------------
+# Sets: s_input s_migrate_s s_migrate_exit s_format_s s_format_exit s_verdict
+sparse_round() {
+  local n="$1" k="$2" m="$3" dir="$work/sparse-n$1-k$2-m$3"
+  local run="$dir/run"
+  rm -rf "$dir" && mkdir -p "$dir"
+  log "sparse round N=$n K=$k M=$m in $dir"
+  dotnet "$work/generator/MigrateBenchGenerator.dll" --out "$run" --projects "$n" --torchtrainer-projects "$k" --uses "$m" \
+    --torchtrainer-version "$version" --feed "$feed" --fallback-packages "$shared_cache" "${generator_analyzers[@]}" >&2
+  s_input="$(cat "$run/bench-input.txt")"
+  local t0; t0=$(secs)
+  dotnet restore "$run/Bench.sln" -nologo -v quiet --disable-build-servers >&2
+  log "restored in $(elapsed "$t0" "$(secs)") s (not timed below)"
+  log "trainer-migrate --check Bench.sln"
+  set +e
+  (cd "$run" && /usr/bin/time -f '%e %M' -o "$dir/migrate.time" "$tool" --check Bench.sln -v detailed >"$dir/migrate.out" 2>"$dir/migrate.err")
+  s_migrate_exit=$?
+  set -e
+  read -r s_migrate_s _ < <(tail -1 "$dir/migrate.time")
+  tail -3 "$dir/migrate.out" >&2
+  log "dotnet format analyzers Bench.sln --verify-no-changes (cap $cap)"
+  set +e
+  (cd "$run" && /usr/bin/time -f '%e %M' -o "$dir/format.time" timeout -k 30s "$cap" \
+    dotnet format analyzers Bench.sln --verify-no-changes --diagnostics TRN0001 TRN0002 TRN0003 --severity info -v normal \
+    >"$dir/format.out" 2>"$dir/format.err")
+  s_format_exit=$?
+  set -e
+  read -r s_format_s _ < <(tail -1 "$dir/format.time")
+  tail -3 "$dir/format.out" >&2
+  if [ "$s_migrate_exit" = 1 ] && [ "$s_format_exit" = 2 ]; then s_verdict="same (both: changes needed)"; else s_verdict="DIFFERENT (trainer-migrate exit $s_migrate_exit, dotnet format exit $s_format_exit)"; fi
+}
+
+s_input="-" s_migrate_s="-" s_migrate_exit="-" s_format_s="-" s_format_exit="-" s_verdict="-"
+if [ "$run_sparse" = 1 ]; then
+  sparse_round "$projects" "$sparse_projects" "$sparse_uses"
+fi
+
+if [ "$run_dense" = 0 ]; then
+  run_migrate=0 run_format=0
+fi
+
+r_input="-" r_migrate_s="-" r_migrate_rss="-" r_migrate_exit="-" r_migrate_left="-" r_format_done=0 r_format_s="-" r_changed_migrate="-"
+[ "$run_dense" = 1 ] && round "$projects" "$uses"
 full_input="$r_input" full_migrate_s="$r_migrate_s" full_migrate_rss="$r_migrate_rss" full_migrate_exit="$r_migrate_exit"
 full_migrate_left="$r_migrate_left" full_changed="$r_changed_migrate" full_format_done="$r_format_done" full_format_s="$r_format_s"
 cmp_n="$projects" cmp_m="$uses"
@@ -211,7 +264,14 @@ if [ "$run_migrate" = 1 ] && [ "$run_format" = 1 ]; then
 elif [ "$run_format" = 1 ]; then
   echo "dotnet format only (--skip-migrate): ${r_format_s} s, exit $r_format_exit, $r_changed_format file(s) changed, $r_format_left legacy use(s) left"
 fi
+if [ "$run_sparse" = 1 ]; then
+  echo "sparse (CI gate) shape: $s_input"
+  echo "  trainer-migrate --check:                        ${s_migrate_s} s, exit $s_migrate_exit"
+  echo "  dotnet format analyzers --verify-no-changes:    ${s_format_s} s, exit $s_format_exit"
+  echo "  ratio (format / migrate): $(ratio "$s_migrate_s" "$s_format_s")x   [goal >= 10x: $(goal "$(ratio "$s_migrate_s" "$s_format_s")" 10 ge)]; verdicts: $s_verdict"
+fi
 echo "work folder: $work (logs: */migrate.out, */format.out; remove it when done)"
 echo "==================================================================="
 
-[ "$run_migrate" = 1 ] && [ "$run_format" = 1 ] && [ "$r_agree" = "yes" ] && [ "$full_migrate_exit" = 0 ]
+{ [ "$run_dense" = 0 ] || { [ "$run_migrate" = 1 ] && [ "$run_format" = 1 ] && [ "$r_agree" = "yes" ] && [ "$full_migrate_exit" = 0 ]; }; } &&
+  { [ "$run_sparse" = 0 ] || [ "${s_verdict#same}" != "$s_verdict" ]; }

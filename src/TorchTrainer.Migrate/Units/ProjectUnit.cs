@@ -40,7 +40,7 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
 
             if (!group.Any(MsBuildLoader.ReferencesTorchTrainer))
             {
-                decided.Add(UnitResult.Skip(name, $"{name}: does not reference TorchTrainer; skipped", "does not reference TorchTrainer"));
+                decided.Add(UnitResult.Skip(name, $"{name} ({Path.GetFileNameWithoutExtension(group.Key)}): does not reference TorchTrainer; skipped", "does not reference TorchTrainer"));
                 continue;
             }
 

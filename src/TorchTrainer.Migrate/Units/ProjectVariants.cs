@@ -14,7 +14,8 @@ internal sealed record ProjectVariant(string Label, Project Project);
 /// The configurations a project is analysed under: every target framework MSBuildWorkspace loaded (its Debug
 /// design-time builds) and, per target framework, Release. Release is derived from the loaded Debug project with
 /// Release's preprocessor symbols and Compile items from MSBuild evaluation (no second design-time build); it is
-/// left out when it cannot differ from Debug (same Compile items and no conditional directive in any file).
+/// left out when it cannot differ from Debug (the same source files and no conditional directive in any of them).
+/// Generated files (under obj/ or bin/) are kept as loaded: evaluation does not list them.
 /// </summary>
 internal static class ProjectVariants
 {
@@ -27,15 +28,16 @@ internal static class ProjectVariants
         {
             var framework = TargetFramework(project, frameworks);
             variants.Add(new ProjectVariant($"Debug|{framework ?? project.Name}", project));
-            var debug = views.FirstOrDefault(v => v.Configuration == "Debug" && string.Equals(v.TargetFramework, framework, StringComparison.OrdinalIgnoreCase));
             var release = views.FirstOrDefault(v => v.Configuration == "Release" && string.Equals(v.TargetFramework, framework, StringComparison.OrdinalIgnoreCase));
-            if (debug is null || release is null || project.ParseOptions is not CSharpParseOptions parseOptions)
+            if (release is null || project.ParseOptions is not CSharpParseOptions parseOptions)
             {
                 continue;
             }
 
-            var sameFiles = debug.CompileFiles.SetEquals(release.CompileFiles);
-            if (sameFiles && !await HasConditionalCodeAsync(project, include, ct).ConfigureAwait(false))
+            var sources = project.Documents.Select(d => d.FilePath).OfType<string>().Where(p => !UnitServices.IsBuildOutput(p))
+                .ToHashSet(Output.ChangeWriter.PathComparer);
+            var releaseSources = release.CompileFiles.Where(p => !UnitServices.IsBuildOutput(p)).ToHashSet(Output.ChangeWriter.PathComparer);
+            if (sources.SetEquals(releaseSources) && !await HasConditionalCodeAsync(project, include, ct).ConfigureAwait(false))
             {
                 continue;
             }
@@ -43,14 +45,13 @@ internal static class ProjectVariants
             var derived = project.WithParseOptions(parseOptions.WithPreprocessorSymbols(release.DefineConstants));
             foreach (var document in project.Documents)
             {
-                if (document.FilePath is { } path && debug.CompileFiles.Contains(path) && !release.CompileFiles.Contains(path))
+                if (document.FilePath is { } path && sources.Contains(path) && !releaseSources.Contains(path))
                 {
                     derived = derived.RemoveDocument(document.Id);
                 }
             }
 
-            var present = project.Documents.Select(d => d.FilePath).OfType<string>().ToHashSet(Output.ChangeWriter.PathComparer);
-            foreach (var path in release.CompileFiles.Except(debug.CompileFiles).Where(p => !present.Contains(p) && File.Exists(p)).Order(StringComparer.Ordinal))
+            foreach (var path in releaseSources.Where(p => !sources.Contains(p) && File.Exists(p)).Order(StringComparer.Ordinal))
             {
                 var text = SourceText.From(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false));
                 derived = derived.AddDocument(Path.GetFileName(path), text, filePath: path).Project;

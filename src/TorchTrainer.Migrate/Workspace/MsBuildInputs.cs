@@ -45,7 +45,7 @@ internal static class MsBuildInputs
             {
                 case GateVerdict.Skip:
                     detail($"{name}: does not reference TorchTrainer (decided by MSBuild evaluation: {decision.Reason}); not loaded");
-                    decided.Add(UnitResult.Skip(name, $"{name}: does not reference TorchTrainer; skipped", "does not reference TorchTrainer"));
+                    decided.Add(UnitResult.Skip(name, $"{name} ({Path.GetFileNameWithoutExtension(path)}): does not reference TorchTrainer; skipped", "does not reference TorchTrainer"));
                     break;
                 case GateVerdict.NotAnalysed:
                     decided.Add(UnitResult.Failed(name, decision.Reason));

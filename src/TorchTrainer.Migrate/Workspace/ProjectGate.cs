@@ -30,7 +30,7 @@ internal sealed record ConfigurationView(string Configuration, string TargetFram
     public string Label => $"{Configuration}|{TargetFramework}";
 }
 
-/// <summary>The gate's decision for one project, and (when it is loaded) its Debug and Release views per target framework.</summary>
+/// <summary>The gate's decision for one project, and (when it is loaded) its Release view per target framework.</summary>
 internal sealed record GateDecision(string Path, GateVerdict Verdict, string Reason, ImmutableArray<ConfigurationView> Views);
 
 /// <summary>
@@ -42,8 +42,12 @@ internal sealed record GateDecision(string Path, GateVerdict Verdict, string Rea
 /// </summary>
 internal static class ProjectGate
 {
-    /// <summary>The configurations every loaded project is analysed under.</summary>
-    public static readonly ImmutableArray<string> Configurations = ["Debug", "Release"];
+    /// <summary>
+    /// The configuration projects are evaluated under. The loaded design-time build is Debug (the default); Release
+    /// is what evaluation adds, and evaluating the gate under it makes a single-targeted project's gate evaluation
+    /// its Release view too: one evaluation a project.
+    /// </summary>
+    public const string EvaluatedConfiguration = "Release";
 
     public static IReadOnlyDictionary<string, GateDecision> Decide(IReadOnlyList<string> projects, DotnetRestore.Outcome? restore, CancellationToken ct)
     {
@@ -80,7 +84,7 @@ internal static class ProjectGate
         ProjectInstance outer;
         try
         {
-            outer = evaluator.Evaluate(path, null, null);
+            outer = evaluator.Evaluate(path, EvaluatedConfiguration, null);
         }
         catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
         {
@@ -113,19 +117,16 @@ internal static class ProjectGate
             return new GateDecision(path, GateVerdict.Skip, "no TorchTrainer package, project or assembly in its references or restore closure", []);
         }
 
-        var frameworks = TargetFrameworks(outer);
+        var many = outer.GetPropertyValue("TargetFrameworks").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var views = ImmutableArray.CreateBuilder<ConfigurationView>();
         try
         {
-            foreach (var framework in frameworks)
+            foreach (var framework in many.Length > 0 ? many.Distinct(StringComparer.OrdinalIgnoreCase) : [outer.GetPropertyValue("TargetFramework")])
             {
-                foreach (var configuration in Configurations)
-                {
-                    var inner = evaluator.Evaluate(path, configuration, framework.Length == 0 ? null : framework);
-                    views.Add(new ConfigurationView(configuration, framework,
-                        [.. inner.GetPropertyValue("DefineConstants").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
-                        inner.GetItems("Compile").Select(i => Path.GetFullPath(Path.Combine(inner.Directory, i.EvaluatedInclude))).ToImmutableHashSet(Output.ChangeWriter.PathComparer)));
-                }
+                var inner = many.Length > 0 ? evaluator.Evaluate(path, EvaluatedConfiguration, framework) : outer;
+                views.Add(new ConfigurationView(EvaluatedConfiguration, framework,
+                    [.. inner.GetPropertyValue("DefineConstants").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+                    inner.GetItems("Compile").Select(i => Path.GetFullPath(Path.Combine(inner.Directory, i.EvaluatedInclude))).ToImmutableHashSet(Output.ChangeWriter.PathComparer)));
             }
         }
         catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
@@ -134,12 +135,6 @@ internal static class ProjectGate
         }
 
         return new GateDecision(path, GateVerdict.Load, via, views.ToImmutable());
-    }
-
-    private static IReadOnlyList<string> TargetFrameworks(ProjectInstance outer)
-    {
-        var many = outer.GetPropertyValue("TargetFrameworks").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return many.Length > 0 ? many.Distinct(StringComparer.OrdinalIgnoreCase).ToList() : [outer.GetPropertyValue("TargetFramework")];
     }
 
     /// <summary>A PackageReference named TorchTrainer, or a Reference to TorchTrainer (by name or HintPath).</summary>
@@ -258,7 +253,7 @@ internal static class ProjectGate
                         continue;
                     }
 
-                    var referenced = Evaluate(path, null, null);
+                    var referenced = Evaluate(path, EvaluatedConfiguration, null);
                     if (IsTorchTrainer(referenced.GetPropertyValue("AssemblyName")) || DirectReference(referenced) is not null)
                     {
                         return $"ProjectReference {Path.GetFileName(path)}";

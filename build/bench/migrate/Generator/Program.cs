@@ -9,7 +9,11 @@
 // something else to walk. The output is deterministic for given arguments.
 //
 //   MigrateBenchGenerator --out DIR --torchtrainer-version V [--projects 250] [--uses 1500] [--filler 2]
-//                         [--feed FOLDER] [--fallback-packages FOLDER] [--analyzers FOLDER]
+//                         [--torchtrainer-projects K] [--feed FOLDER] [--fallback-packages FOLDER] [--analyzers FOLDER]
+//
+// --torchtrainer-projects K (default: all) makes only K projects reference TorchTrainer, evenly spread and none of
+// them referenced by another project (the last of every N/K), and puts all M uses in those: the "sparse" shape of a
+// CI gate on a large solution where most projects have nothing to do with training.
 //
 // --feed writes a nuget.config whose sources are FOLDER (the packed TorchTrainer) and nuget.org, with
 // --fallback-packages as a read-only fallback folder. --analyzers adds FOLDER/TorchTrainer.Analyzers.dll
@@ -22,7 +26,7 @@ using System.Text;
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: MigrateBenchGenerator --out DIR --torchtrainer-version V [--projects N] [--uses M] [--filler K] [--feed FOLDER] [--fallback-packages FOLDER] [--analyzers FOLDER]");
+    Console.Error.WriteLine("usage: MigrateBenchGenerator --out DIR --torchtrainer-version V [--projects N] [--uses M] [--filler K] [--torchtrainer-projects K] [--feed FOLDER] [--fallback-packages FOLDER] [--analyzers FOLDER]");
     return 2;
 }
 
@@ -46,15 +50,29 @@ if (options.Feed is not null)
     Write("nuget.config", NuGetConfig(options.Feed, options.FallbackPackages));
 }
 
+// Which projects reference TorchTrainer: all, or the last of every N/K (never a group's first project, which the
+// others of its group reference, so that no project references TorchTrainer through another one).
+var step = options.Projects / Math.Max(1, options.TorchTrainerProjects);
+var referencing = Enumerable.Range(0, options.Projects)
+    .Where(p => options.TorchTrainerProjects >= options.Projects || (p % step == step - 1 && p % 10 != 0))
+    .Take(options.TorchTrainerProjects)
+    .ToList();
+if (referencing.Count != Math.Min(options.TorchTrainerProjects, options.Projects))
+{
+    Console.Error.WriteLine($"error: cannot spread {options.TorchTrainerProjects} TorchTrainer projects over {options.Projects} (choose N/K >= 2, not a multiple-of-ten clash)");
+    return 2;
+}
+
 var use = 0; // running index over all uses, so kinds and variants spread evenly
 for (var p = 0; p < options.Projects; p++)
 {
     var name = names[p];
-    var usesHere = options.Uses / options.Projects + (p < options.Uses % options.Projects ? 1 : 0);
+    var index = referencing.IndexOf(p);
+    var usesHere = index < 0 ? 0 : options.Uses / referencing.Count + (index < options.Uses % referencing.Count ? 1 : 0);
     var group = p / 10 * 10;
     var reference = p % 10 != 0 ? names[group] : null;
-    Write($"{name}/{name}.csproj", Csproj(reference));
-    Write($"{name}/Training.cs", Training(name, usesHere, ref use));
+    Write($"{name}/{name}.csproj", Csproj(reference, torchTrainer: index >= 0));
+    Write($"{name}/Training.cs", index >= 0 ? Training(name, usesHere, ref use) : Filler(name, 99, null));
     for (var k = 0; k < options.Filler; k++)
     {
         Write($"{name}/Model{k}.cs", Filler(name, k, k == 0 ? reference : null));
@@ -62,7 +80,7 @@ for (var p = 0; p < options.Projects; p++)
 }
 
 Write("Bench.sln", Solution(names));
-var summary = $"projects={options.Projects} uses={options.Uses} files={files} " +
+var summary = $"projects={options.Projects} torchtrainer-projects={referencing.Count} uses={options.Uses} files={files} " +
     string.Join(' ', counts.Select(c => $"{c.Key}={c.Value}")) + " " + string.Join(' ', rules.Select(r => $"{r.Key}={r.Value}"));
 Write("bench-input.txt", summary + "\n");
 Console.WriteLine($"generated {options.Out}: {summary}");
@@ -235,8 +253,14 @@ static string Filler(string name, int k, string? reference)
         """;
 }
 
-static string Csproj(string? reference)
+static string Csproj(string? reference, bool torchTrainer)
 {
+    var package = torchTrainer ? """
+
+          <ItemGroup>
+            <PackageReference Include="TorchTrainer" Version="$(TorchTrainerVersion)" />
+          </ItemGroup>
+        """ : "";
     var projectReference = reference is null ? "" : $"""
 
           <ItemGroup>
@@ -244,10 +268,7 @@ static string Csproj(string? reference)
           </ItemGroup>
         """;
     return $"""
-        <Project Sdk="Microsoft.NET.Sdk">
-          <ItemGroup>
-            <PackageReference Include="TorchTrainer" Version="$(TorchTrainerVersion)" />
-          </ItemGroup>{projectReference}
+        <Project Sdk="Microsoft.NET.Sdk">{package}{projectReference}
         </Project>
 
         """;
@@ -324,7 +345,7 @@ static string Solution(IReadOnlyList<string> projects)
     return b.ToString();
 }
 
-internal sealed record Options(string Out, int Projects, int Uses, int Filler, string TorchTrainerVersion, string? Feed, string? FallbackPackages, string? Analyzers)
+internal sealed record Options(string Out, int Projects, int Uses, int Filler, int TorchTrainerProjects, string TorchTrainerVersion, string? Feed, string? FallbackPackages, string? Analyzers)
 {
     public static Options? Parse(string[] args)
     {
@@ -346,8 +367,9 @@ internal sealed record Options(string Out, int Projects, int Uses, int Filler, s
 
         int Int(string key, int fallback) => values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         string? Folder(string key) => values.TryGetValue(key, out var v) ? Path.GetFullPath(v) : null;
-        var o = new Options(Path.GetFullPath(output), Int("projects", 250), Int("uses", 1500), Int("filler", 2), version,
+        var projects = Int("projects", 250);
+        var o = new Options(Path.GetFullPath(output), projects, Int("uses", 1500), Int("filler", 2), Int("torchtrainer-projects", projects), version,
             Folder("feed"), Folder("fallback-packages"), Folder("analyzers"));
-        return o.Projects < 1 || o.Uses < 0 || o.Filler < 1 ? null : o;
+        return o.Projects < 1 || o.Uses < 0 || o.Filler < 1 || o.TorchTrainerProjects < 1 ? null : o;
     }
 }

@@ -1,0 +1,314 @@
+using System.Security.Cryptography;
+using TorchTrainer.Migrate.Tests.Fixtures;
+using TorchTrainer.TestSupport;
+
+namespace TorchTrainer.Migrate.Tests;
+
+/// <summary>
+/// The CI gate on MSBuild projects, end to end with the shipped analyzers and a real restore: projects reference the
+/// real TorchTrainer as a package from a local folder feed (the only package source, so nothing is fetched), are never
+/// restored by the test (the tool restores, as dotnet format does), and sit in a root next to a folder the tool must
+/// not touch.
+/// </summary>
+public sealed class ProjectGateTests
+{
+    private static readonly TimeSpan BuildLimit = TimeSpan.FromMinutes(5); // a hang guard, not a timing assertion
+
+    private const string Release = """
+        using TorchTrainer;
+
+        namespace Demo;
+
+        public static class Report
+        {
+        #if DEBUG
+            public static string Last(TrainingResults r) => $"debug {r.FinalLoss}";
+        #else
+            public static string Last(TrainingResults r) => $"release {r.LossHistory[^1]}";
+        #endif
+        }
+
+        """;
+
+    /// <summary>
+    /// A local folder feed holding the real TorchTrainer.dll as the package TorchTrainer <see cref="RealTorchTrainer.PackageVersion"/>
+    /// (a .nupkg of its own, no dependencies: the analysed code only uses the results API); one per test run.
+    /// </summary>
+    private static readonly Lazy<string> Feed = new(() =>
+    {
+        var feed = Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "trainer-migrate-tests", "feed-" + Guid.NewGuid().ToString("N"))).FullName;
+        using var zip = System.IO.Compression.ZipFile.Open(System.IO.Path.Combine(feed, $"TorchTrainer.{RealTorchTrainer.PackageVersion}.nupkg"), System.IO.Compression.ZipArchiveMode.Create);
+        using (var nuspec = new StreamWriter(zip.CreateEntry("TorchTrainer.nuspec").Open()))
+        {
+            nuspec.Write($"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+                  <metadata><id>TorchTrainer</id><version>{RealTorchTrainer.PackageVersion}</version><authors>tests</authors><description>The TorchTrainer.dll these tests were built with.</description></metadata>
+                </package>
+                """);
+        }
+
+        System.IO.Compression.ZipFileExtensions.CreateEntryFromFile(zip, RealTorchTrainer.AssemblyPath, "lib/net8.0/TorchTrainer.dll");
+        return feed;
+    });
+
+    /// <summary>A root folder ("repo") with a nuget.config, and a sibling folder with a legacy use the tool must leave alone.</summary>
+    private sealed class GateRoot : IDisposable
+    {
+        private readonly TempDir _dir = new();
+
+        public GateRoot()
+        {
+            Root = System.IO.Path.Combine(_dir.Path, "repo");
+            Directory.CreateDirectory(Root);
+            // The feed is the only source; packages are extracted into a folder of this test's own (the shared cache is a
+            // read-only fallback, for the targeting packs), so nothing is fetched and the shared cache is left alone.
+            var shared = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set
+                ? set : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            File.WriteAllText(At("nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <config><add key="globalPackagesFolder" value="{System.IO.Path.Combine(_dir.Path, "packages")}" /></config>
+                  <packageSources><clear /><add key="local" value="{Feed.Value}" /></packageSources>
+                  <fallbackPackageFolders><clear /><add key="shared" value="{shared}" /></fallbackPackageFolders>
+                </configuration>
+                """);
+            File.WriteAllText(System.IO.Path.Combine(_dir.Path, "Directory.Build.props"), "<Project />");
+            File.WriteAllText(System.IO.Path.Combine(_dir.Path, "Directory.Build.targets"), "<Project />");
+            File.WriteAllText(System.IO.Path.Combine(_dir.Path, "Directory.Packages.props"), "<Project />");
+            _dir.Write("outside/Legacy.cs", "public static class Outside { public static double L(TorchTrainer.TrainingResults r) => r.LossHistory[^1]; }\n");
+            Outside = Hash();
+        }
+
+        public string Root { get; }
+
+        /// <summary>Everything outside the root, hashed when the workspace was made.</summary>
+        public string Outside { get; }
+
+        public string At(string relative) => System.IO.Path.Combine(Root, relative);
+
+        public void Write(string relative, string text) => _dir.Write(System.IO.Path.Combine("repo", relative), text);
+
+        public string Text(string relative) => File.ReadAllText(At(relative));
+
+        public void Project(string name, string properties, string items = "", string? packageVersion = null) =>
+            Write($"{name}/{name}.csproj", $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>{properties}<Nullable>enable</Nullable></PropertyGroup>
+                  <ItemGroup>{(packageVersion is null ? "" : $"<PackageReference Include=\"TorchTrainer\" Version=\"{packageVersion}\" />")}{items}</ItemGroup>
+                </Project>
+                """);
+
+        /// <summary>A hash of every file outside the root (the sibling folder and the stub MSBuild files).</summary>
+        public string Hash()
+        {
+            var files = Directory.EnumerateFiles(_dir.Path, "*", SearchOption.AllDirectories)
+                .Where(f => !f.StartsWith(Root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                    && !f.StartsWith(System.IO.Path.Combine(_dir.Path, "packages") + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(f => f + ":" + Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+            return string.Join("\n", files);
+        }
+
+        public void Dispose() => _dir.Dispose();
+    }
+
+    private static string Tfm(string framework) => $"<TargetFramework>{framework}</TargetFramework>";
+
+    [Fact]
+    public async Task A_never_restored_project_is_restored_found_and_migrated()
+    {
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        const string code = "using TorchTrainer;\n\nnamespace App;\n\npublic static class Report\n{\n    public static double Last(TrainingResults r) => r.LossHistory[^1];\n}\n";
+        ws.Write("App/Report.cs", code);
+        Assert.False(Directory.Exists(ws.At("App/obj")), "the test input must start unrestored");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("1 legacy use(s) found", check.Output);
+        Assert.Contains("1 of 1 input(s) analysed completely", check.Output);
+
+        var apply = await Tool.RunAsync(ws.Root, "App/App.csproj");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(code.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), ws.Text("App/Report.cs"));
+
+        var recheck = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+        Assert.True(recheck.ExitCode == 0, recheck.ToString());
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
+    public async Task No_restore_on_a_never_restored_project_exits_2_naming_the_cause()
+    {
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        ws.Write("App/Report.cs", "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "--no-restore", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: App/App.csproj: not restored:", check.Error);
+        Assert.Contains("project.assets.json does not exist (run dotnet restore first, or drop --no-restore)", check.Error);
+        Assert.Contains("0 of 1 input(s) analysed completely", check.Output);
+        Assert.DoesNotContain("does not reference TorchTrainer", check.Output);
+        Assert.False(File.Exists(ws.At("App/obj/project.assets.json")), "--no-restore must not restore");
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
+    public async Task A_project_whose_restore_fails_exits_2_with_the_restore_error()
+    {
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), items: """<PackageReference Include="TorchTrainer.NoSuchPackage" Version="1.2.3" />""", packageVersion: RealTorchTrainer.PackageVersion);
+        ws.Write("App/Report.cs", "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n");
+        ws.Project("Fine", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        ws.Write("Fine/Code.cs", "namespace Fine;\n\npublic static class Code\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.FinalLoss;\n}\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", ".");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: App/App.csproj: restore failed: NU1101", check.Error);
+        Assert.Contains("TorchTrainer.NoSuchPackage", check.Error);
+        Assert.Contains("1 of 2 input(s) analysed completely", check.Output);
+        Assert.DoesNotContain("does not reference TorchTrainer", check.Output);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
+    public async Task A_use_in_the_Release_branch_of_if_DEBUG_is_found_and_fixed_and_a_Release_build_is_clean()
+    {
+        using var ws = new GateRoot();
+        var analyzers = Path.Combine(AppContext.BaseDirectory, "TorchTrainer.Analyzers.dll");
+        ws.Project("App", Tfm("net10.0"), items: $"""<Analyzer Include="{analyzers}" />""", packageVersion: RealTorchTrainer.PackageVersion);
+        ws.Write("App/Report.cs", Release);
+
+        // Debug (what a design-time build loads) compiles the clean branch; the use is in the branch Release compiles.
+        var check = await Tool.RunAsync(ws.Root, "--check", "-v", "detailed", "App/App.csproj");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("App/Report.cs:10:", check.Output.Replace('\\', '/'));
+        Assert.Contains("[1/1] App/App.csproj: 1 legacy use(s), 1 fixable (2 configuration(s))", check.Error.Replace('\\', '/'));
+
+        var apply = await Tool.RunAsync(ws.Root, "App/App.csproj");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(Release.ReplaceOnce("release {r.LossHistory[^1]}", "release {r.FinalLoss}"), ws.Text("App/Report.cs"));
+        var recheck = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+        Assert.True(recheck.ExitCode == 0, recheck.ToString());
+
+        // The build a user ships: Release, with the analyzers on. Not a legacy use left.
+        var build = ChildProcess.Run(ChildProcess.Dotnet(), ws.Root, ["build", "App/App.csproj", "-c", "Release"], new Dictionary<string, string>(), BuildLimit, expectSuccess: true);
+        Assert.DoesNotContain("TRN0001", build.StdOut + build.StdErr);
+        Assert.DoesNotContain("TRN0002", build.StdOut + build.StdErr);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
+    public async Task A_multi_targeted_project_gives_the_same_verdict_every_time()
+    {
+        using var ws = new GateRoot();
+        ws.Project("Lib", "<TargetFrameworks>net8.0;net10.0</TargetFrameworks>", packageVersion: RealTorchTrainer.PackageVersion);
+        const string code = """
+            using TorchTrainer;
+
+            namespace Lib;
+
+            public static class Stats
+            {
+            #if NET10_0_OR_GREATER
+                public static double Last(TrainingResults r) => r.FinalLoss;
+            #else
+                public static double Last(TrainingResults r) => r.ValLossHistory[^1];
+            #endif
+            }
+
+            """;
+        ws.Write("Lib/Stats.cs", code);
+
+        var outputs = new List<string>();
+        for (var run = 0; run < 5; run++)
+        {
+            var check = await Tool.RunAsync(ws.Root, "--check", "-v", "d", "Lib/Lib.csproj");
+            Assert.True(check.ExitCode == 1, $"run {run + 1} of 5: {check}");
+            outputs.Add(string.Join("\n", check.Output.Split('\n').Where(l => !l.StartsWith("trainer-migrate (check)", StringComparison.Ordinal))));
+            Assert.Contains("Lib/Stats.cs:10:", check.Output.Replace('\\', '/'));
+            Assert.Contains("[1/1] Lib/Lib.csproj: 1 legacy use(s), 1 fixable", check.Error.Replace('\\', '/'));
+        }
+
+        Assert.All(outputs, o => Assert.Equal(outputs[0], o));
+
+        var apply = await Tool.RunAsync(ws.Root, "Lib/Lib.csproj");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(code.ReplaceOnce("r.ValLossHistory[^1]", "r.MetricsSummary.ValLoss[^1]"), ws.Text("Lib/Stats.cs"));
+        var recheck = await Tool.RunAsync(ws.Root, "--check", "Lib/Lib.csproj");
+        Assert.True(recheck.ExitCode == 0, recheck.ToString());
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
+    public async Task A_use_no_configuration_compiles_is_not_analysed_and_exits_2()
+    {
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        const string code = """
+            using TorchTrainer;
+
+            namespace App;
+
+            public static class Report
+            {
+                public static double Last(TrainingResults r) => r.FinalLoss;
+            #if SOMETHING_NEVER_DEFINED
+                public static double Old(TrainingResults r) => r["val_loss_history"][0];
+            #endif
+            }
+
+            """;
+        ws.Write("App/Report.cs", code);
+
+        foreach (var mode in new[] { "--check", "--dry-run" })
+        {
+            var run = await Tool.RunAsync(ws.Root, mode, "App/App.csproj");
+            Assert.True(run.ExitCode == 2, run.ToString());
+            Assert.Contains("error: not analysed: App/Report.cs:9: inactive under every configuration (Debug|net10.0, Release|net10.0)", run.Error.Replace('\\', '/'));
+            Assert.Contains("'\"val_loss_history\"'", run.Error);
+            Assert.Contains("0 of 1 input(s) analysed completely", run.Output);
+        }
+
+        Assert.Equal(code, ws.Text("App/Report.cs"));
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
+    public async Task Only_the_project_that_references_TorchTrainer_is_loaded()
+    {
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        const string code = "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n";
+        ws.Write("App/Report.cs", code);
+        ws.Project("Tools", Tfm("net10.0"));
+        ws.Write("Tools/Code.cs", "namespace Tools;\n\npublic static class LossHistory { }\n");
+        ws.Project("Web", Tfm("net10.0"), items: """<ProjectReference Include="../Tools/Tools.csproj" />""");
+        ws.Write("Web/Code.cs", "namespace Web;\n\npublic static class C { }\n");
+        ws.Write("all.slnx", """
+            <Solution>
+              <Project Path="App/App.csproj" />
+              <Project Path="Tools/Tools.csproj" />
+              <Project Path="Web/Web.csproj" />
+            </Solution>
+            """);
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "-v", "detailed", "all.slnx");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        var detail = check.Error.Replace('\\', '/');
+        Assert.Contains("Tools/Tools.csproj: does not reference TorchTrainer (decided by MSBuild evaluation", detail);
+        Assert.Contains("Web/Web.csproj: does not reference TorchTrainer (decided by MSBuild evaluation", detail);
+        Assert.Contains("App/App.csproj: references TorchTrainer (decided by MSBuild evaluation: TorchTrainer/", detail);
+        var loads = detail.Split('\n').Where(l => l.StartsWith("loading ", StringComparison.Ordinal)).ToList();
+        Assert.Single(loads);
+        Assert.Contains("(part 1/1, 1 projects)", loads[0]);
+        Assert.Contains("[1/1] App/App.csproj: 1 legacy use(s), 1 fixable", detail);
+        Assert.Contains("3 of 3 input(s) analysed completely", check.Output);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+}
