@@ -33,6 +33,38 @@ internal static class ChildProcess
     public static ProcessResult Run(
         string fileName, string workingDirectory, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, TimeSpan limit, bool expectSuccess)
     {
+        var start = StartInfo(fileName, workingDirectory, args, environment);
+        var command = $"{Path.GetFileName(fileName)} {string.Join(' ', args)}";
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Assert.Fail($"{command} did not finish within {limit} (a hang guard); it was killed. What it printed:{Environment.NewLine}"
+                + new ProcessResult(command, -1, stdout.Result, stderr.Result, clock.Elapsed));
+        }
+
+        var result = new ProcessResult(command, process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
+        if (expectSuccess && result.ExitCode != 0)
+        {
+            Assert.Fail($"This step failed:{Environment.NewLine}{result}");
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="fileName"/> for a test that talks to it while it runs (reads its lines, kills it); the
+    /// same clean environment as <see cref="Run"/>. Dispose kills it if it still runs.
+    /// </summary>
+    public static RunningProcess Start(string fileName, string workingDirectory, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment) =>
+        new(StartInfo(fileName, workingDirectory, args, environment), $"{Path.GetFileName(fileName)} {string.Join(' ', args)}");
+
+    private static ProcessStartInfo StartInfo(string fileName, string workingDirectory, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
+    {
         var start = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
@@ -65,24 +97,7 @@ internal static class ChildProcess
             start.Environment[name] = value;
         }
 
-        var command = $"{Path.GetFileName(fileName)} {string.Join(' ', args)}";
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(limit))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{command} did not finish within {limit}.");
-        }
-
-        var result = new ProcessResult(command, process.ExitCode, stdout.Result, stderr.Result, clock.Elapsed);
-        if (expectSuccess && result.ExitCode != 0)
-        {
-            Assert.Fail($"This step failed:{Environment.NewLine}{result}");
-        }
-
-        return result;
+        return start;
     }
 }
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Reflection;
 using TorchTrainer.Migrate.Cli;
-using TorchTrainer.Migrate.Fixing;
+using TorchTrainer.Migrate.Tests.Fixtures;
 
 namespace TorchTrainer.Migrate.Tests;
 
@@ -41,8 +41,8 @@ public sealed class ToolPackageTests : IDisposable
             var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
             Assert.Contains("tools/net10.0/any/DotnetToolSettings.xml", entries);
             Assert.Contains("tools/net10.0/any/TorchTrainer.Migrate.dll", entries);
-            Assert.Contains($"tools/net10.0/any/{AnalyzerSet.AnalyzersAssemblyName}.dll", entries);
-            Assert.Contains($"tools/net10.0/any/{AnalyzerSet.CodeFixesAssemblyName}.dll", entries);
+            Assert.Contains("tools/net10.0/any/TorchTrainer.Analyzers.dll", entries);
+            Assert.Contains("tools/net10.0/any/TorchTrainer.Analyzers.CodeFixes.dll", entries);
             Assert.Contains("tools/net10.0/any/BuildHost-netcore/Microsoft.CodeAnalysis.Workspaces.MSBuild.BuildHost.dll", entries);
             using var settings = new StreamReader(zip.GetEntry("tools/net10.0/any/DotnetToolSettings.xml")!.Open());
             Assert.Contains("Name=\"trainer-migrate\"", settings.ReadToEnd());
@@ -73,14 +73,19 @@ public sealed class ToolPackageTests : IDisposable
         var version = Run(_work.FullName, command, ["--version"]);
         Assert.Equal(typeof(MigrateCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion, version.StdOut.Trim());
 
-        // The installed tool finds the analyzer assemblies it ships with: a file-based app with nothing to
-        // migrate passes --check.
+        // The installed tool runs the analyzers and fixes it ships with: --check fails on a file-based app with a legacy
+        // read of the real TorchTrainer (it would pass if no analyzer ran), and a plain run rewrites it.
         var app = Directory.CreateDirectory(Path.Combine(_work.FullName, "app")).FullName;
-        File.WriteAllText(Path.Combine(app, "hello.cs"), "#:property Nullable=enable\nConsole.WriteLine(\"hello\");\n");
-        var check = Run(app, command, ["--check", "hello.cs"], expectSuccess: false);
-        Assert.True(check.ExitCode == 0, check.ToString());
-        Assert.DoesNotContain("not found:", check.StdErr);
-        Assert.DoesNotContain("no TorchTrainer analyzers found", check.StdErr);
+        RealTorchTrainer.WriteNuGetConfig(app);
+        var legacy = $"{RealTorchTrainer.PackageDirective}\nusing TorchTrainer;\n\nvar r = {RealTorchTrainer.TwoEpochResults};\nConsole.WriteLine(r.LossHistory[^1]);\n";
+        File.WriteAllText(Path.Combine(app, "train.cs"), legacy);
+        var check = Run(app, command, ["--check", "-v", "detailed", "train.cs"], expectSuccess: false);
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("train.cs:5:", check.StdOut);
+        Assert.Contains("analyzers from TorchTrainer.Analyzers 1.0.0.0, TorchTrainer.Analyzers.CodeFixes 1.0.0.0", check.StdErr + check.StdOut);
+        var apply = Run(app, command, ["train.cs"], expectSuccess: false);
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(legacy.ReplaceOnce("Console.WriteLine(r.LossHistory[^1]);", "Console.WriteLine(r.FinalLoss);"), File.ReadAllText(Path.Combine(app, "train.cs")));
     }
 
     private string Pack(string feed)

@@ -1,13 +1,30 @@
+using System.Diagnostics;
 using TorchSharp;
 using TorchTrainer;
 using static TorchSharp.torch;
 
-// Usage: TorchTrainer.Tests.CheckpointWriter <checkpoint folder>
-// Trains a model whose checkpoints are a few MB, one step per epoch, checkpointing every epoch,
-// and prints "saved <epoch>" after each checkpoint, until it is killed.
+// Usage: TorchTrainer.Tests.CheckpointWriter <checkpoint folder> <n>
+// Trains one step per epoch, checkpointing every epoch (resuming when the folder already holds a checkpoint), and
+// prints "saved <epoch>" after each epoch. Inside its n-th checkpoint write it stops where a kill does the most harm:
+// the model file's temporary file is created and open, the checkpoint has no manifest yet. It prints
+// "writing <that temporary file>" and waits to be killed (the kill test's proof that the kill lands mid-write).
 var folder = args[0];
+var blockAtWrite = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
 torch.manual_seed(1);
-var model = nn.Sequential(("l1", nn.Linear(256, 512)), ("act", nn.ReLU()), ("l2", nn.Linear(512, 8)));
+var writes = 0;
+var model = new HookedModel(() =>
+{
+    if (++writes < blockAtWrite)
+    {
+        return;
+    }
+
+    // This process's temporary file (<file>.<pid>.tmp); a killed earlier run may have left its own.
+    var temp = Directory.GetFiles(folder, $"*.{Environment.ProcessId}.tmp", SearchOption.AllDirectories).Single();
+    Console.WriteLine($"writing {temp}");
+    Console.Out.Flush();
+    Thread.Sleep(Timeout.Infinite);
+});
 var x = torch.randn(4, 256);
 var y = torch.zeros(4, dtype: torch.int64);
 var options = new TrainerOptions
@@ -19,8 +36,7 @@ var options = new TrainerOptions
     Sinks = [new Announcer()],
 };
 var trainer = new Trainer(model, options);
-var resume = Directory.Exists(folder) && Directory.EnumerateDirectories(folder).Any();
-if (resume)
+if (Directory.Exists(folder) && Directory.EnumerateDirectories(folder).Any())
 {
     trainer.Resume([(x, y)]);
 }
@@ -30,6 +46,35 @@ else
 }
 
 return 0;
+
+/// <summary>A small MLP whose checkpoint writes call back: <c>Module.save</c> asks <c>state_dict</c> for the tensors first.</summary>
+internal sealed class HookedModel : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> _l1 = nn.Linear(256, 512);
+    private readonly nn.Module<Tensor, Tensor> _act = nn.ReLU();
+    private readonly nn.Module<Tensor, Tensor> _l2 = nn.Linear(512, 8);
+    private readonly Action _onSave;
+
+    public HookedModel(Action onSave)
+        : base("hooked")
+    {
+        _onSave = onSave;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input) => _l2.forward(_act.forward(_l1.forward(input)));
+
+    public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null)
+    {
+        // Only a save (a checkpoint write) counts; loading a checkpoint asks for the state dictionary too.
+        if (prefix is null && new StackTrace().GetFrames().Skip(1).Any(f => f.GetMethod() is { Name: "save", DeclaringType.Name: "Module" }))
+        {
+            _onSave();
+        }
+
+        return base.state_dict(destination, prefix);
+    }
+}
 
 internal sealed class Announcer : IMetricSink
 {
@@ -41,7 +86,11 @@ internal sealed class Announcer : IMetricSink
     {
     }
 
-    public void OnEpochEnd(EpochMetrics metrics) => Console.WriteLine($"saved {metrics.Epoch}");
+    public void OnEpochEnd(EpochMetrics metrics)
+    {
+        Console.WriteLine($"saved {metrics.Epoch}");
+        Console.Out.Flush();
+    }
 
     public void OnTrainingEnd(TrainingResults results)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using TorchTrainer.Migrate.Cli;
 using TorchTrainer.Tests.Package;
 using Xunit.Abstractions;
 
@@ -220,11 +219,8 @@ public sealed class RealAnalyzerTests(PackedPackage package, ITestOutputHelper l
     private async Task<ToolRun> Tool(string currentDirectory, params string[] args)
     {
         var clock = Stopwatch.StartNew();
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await MigrateCommand.RunAsync(args, output, error, analyzers: null, currentDirectory, CancellationToken.None);
-        var run = new ToolRun(exit, output.ToString(), error.ToString());
-        log.WriteLine($"trainer-migrate {string.Join(' ', args.Select(Path.GetFileName))}: exit {exit}, {clock.Elapsed.TotalSeconds:F1} s");
+        var run = await Tests.Tool.RunAsync(currentDirectory, args);
+        log.WriteLine($"trainer-migrate {string.Join(' ', args.Select(Path.GetFileName))}: exit {run.ExitCode}, {clock.Elapsed.TotalSeconds:F1} s");
         log.WriteLine(run.Output);
         return run;
     }
@@ -333,9 +329,9 @@ public sealed class RealAnalyzerTests(PackedPackage package, ITestOutputHelper l
 
     /// <summary>Only the C# cells' sources change (JSON-escaped quotes in the key read).</summary>
     private static string MigratedNotebook(string notebook) => notebook
-        .Replace("{results.LossHistory[^1]:F4}", "{results.FinalLoss:F4}", StringComparison.Ordinal)
-        .Replace("results.LossHistory.Last()", "results.FinalLoss", StringComparison.Ordinal)
-        .Replace("results.LossHistory[^1];", "results.FinalLoss;", StringComparison.Ordinal)
-        .Replace("results.ValLossHistory", "results.MetricsSummary.ValLoss", StringComparison.Ordinal)
-        .Replace("results[\\\"loss_history\\\"]", "results.MetricsSummary.TrainLoss", StringComparison.Ordinal);
+        .ReplaceOnce("{results.LossHistory[^1]:F4}", "{results.FinalLoss:F4}")
+        .ReplaceOnce("results.LossHistory.Last()", "results.FinalLoss")
+        .ReplaceOnce("results.LossHistory[^1];", "results.FinalLoss;")
+        .ReplaceOnce("results.ValLossHistory", "results.MetricsSummary.ValLoss")
+        .ReplaceOnce("results[\\\"loss_history\\\"]", "results.MetricsSummary.TrainLoss");
 }

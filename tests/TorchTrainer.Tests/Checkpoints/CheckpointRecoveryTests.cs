@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Globalization;
 using TorchTrainer.Checkpoints;
 using TorchTrainer.Tests.Training;
 
@@ -29,44 +29,45 @@ public sealed class CheckpointRecoveryTests
         Assert.Equal(Toy.Bits(full.MetricsSummary.ValLoss), Toy.Bits(resumed.MetricsSummary.ValLoss));
     }
 
+    private static readonly TimeSpan ChildLimit = TimeSpan.FromMinutes(3); // a hang guard per wait, not a timing assertion
+
     /// <summary>
-    /// Kills a process that trains and checkpoints in a tight loop (its checkpoint files are large
-    /// enough that most of its time is spent writing them) at arbitrary moments, then checks that the
-    /// folder always holds a valid checkpoint that the next run resumes from.
+    /// Kills a process that trains and checkpoints while it is provably inside a checkpoint write (the child stops
+    /// there, with the model's temporary file open, and says so), three times at three different writes, then resumes:
+    /// every time the folder holds a valid checkpoint that is not the interrupted one, and the next run continues from it.
     /// </summary>
     [Fact]
-    public void Killing_a_process_while_it_writes_checkpoints_always_leaves_a_valid_checkpoint()
+    public void A_process_killed_inside_a_checkpoint_write_leaves_a_valid_checkpoint_the_next_run_resumes_from()
     {
         var helper = Path.Combine(AppContext.BaseDirectory, "TorchTrainer.Tests.CheckpointWriter.dll");
         Assert.True(File.Exists(helper), $"helper not built: {helper}");
         var folder = Toy.TempFolder("kill");
-        var random = new Random(11);
-        long lastStep = -1;
-        for (var round = 0; round < 4; round++)
+        long lastStep = 0;
+        foreach (var blockAtWrite in new[] { 3, 4, 5 })
         {
-            using var process = Process.Start(new ProcessStartInfo("dotnet", [helper, folder])
+            using (var child = ChildProcess.Start(ChildProcess.Dotnet(), folder, [helper, folder, blockAtWrite.ToString(CultureInfo.InvariantCulture)], NoVariables))
             {
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            })!;
+                var temp = child.WaitForLine(l => l.StartsWith("writing ", StringComparison.Ordinal), ChildLimit, "saying it is inside a checkpoint write")["writing ".Length..];
+                var interrupted = Path.GetDirectoryName(temp)!;
+                child.Kill();
 
-            // Wait until the child has written at least one more checkpoint, then kill it somewhere in its loop.
-            string? line;
-            while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("saved", StringComparison.Ordinal))
-            {
+                // Killed mid-write: the temporary file is still there and its checkpoint never got a manifest.
+                Assert.True(File.Exists(temp), $"{temp} is gone: the kill did not land inside the write");
+                Assert.False(File.Exists(Path.Combine(interrupted, "manifest.json")), $"{interrupted} was completed before the kill");
+
+                var point = new CheckpointStore(folder).FindResumePoint();
+                Assert.NotNull(point);
+                Assert.NotEqual(interrupted, point.Value.Path);
+                Assert.True(point.Value.State.GlobalStep > lastStep, $"round with write {blockAtWrite}: resume step {point.Value.State.GlobalStep}, previous {lastStep}");
+                lastStep = point.Value.State.GlobalStep;
             }
-
-            Assert.True(line is not null, "the helper exited before it saved a checkpoint (see its standard error above)");
-            Thread.Sleep(random.Next(0, 120));
-            process.Kill();
-            process.WaitForExit();
-
-            var point = new CheckpointStore(folder).FindResumePoint();
-            Assert.NotNull(point);
-            Assert.True(point.Value.State.GlobalStep >= lastStep, "a resumed run must never go back before a completed checkpoint");
-            lastStep = point.Value.State.GlobalStep;
         }
 
-        Assert.True(lastStep > 0);
+        // The next run resumes from the last valid checkpoint: one step per epoch, so its first epoch is that step + 1.
+        using var resumed = ChildProcess.Start(ChildProcess.Dotnet(), folder, [helper, folder, "1000000"], NoVariables);
+        var first = resumed.WaitForLine(l => l.StartsWith("saved ", StringComparison.Ordinal), ChildLimit, "announcing its first epoch");
+        Assert.Equal($"saved {lastStep + 1}", first);
     }
+
+    private static readonly Dictionary<string, string> NoVariables = [];
 }

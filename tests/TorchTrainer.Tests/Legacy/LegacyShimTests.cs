@@ -8,6 +8,9 @@ namespace TorchTrainer.Tests.Legacy;
 [Collection(ProcessWideState.Name)]
 public sealed class LegacyShimTests : IDisposable
 {
+    /// <summary>The migration command the strict-mode message must name (what a user copies from it).</summary>
+    private const string MigrationCommand = "dotnet tool install -g TorchTrainer.Migrate && trainer-migrate <your solution, project, folder or notebook>";
+
     private readonly ShimScope _scope = new();
 
     public void Dispose() => _scope.Dispose();
@@ -177,7 +180,7 @@ public sealed class LegacyShimTests : IDisposable
         Assert.Empty(_scope.Fallback.ToString());
         Assert.Equal(2, logger.Entries.Count);
         Assert.All(logger.Entries, e => Assert.Equal(LogLevel.Warning, e.Level));
-        Assert.All(logger.Entries, e => Assert.Equal(LegacyApiShim.DeprecationEvent, e.Event));
+        Assert.All(logger.Entries, e => Assert.Equal((4001, "TorchTrainerLegacyApiUse"), (e.Event.Id, e.Event.Name)));
         Assert.Contains("MetricsSummary.TrainLoss", logger.Entries[0].Message);
         Assert.Contains("MetricsSummary.ValLoss", logger.Entries[1].Message);
     }
@@ -226,10 +229,10 @@ public sealed class LegacyShimTests : IDisposable
 
         Assert.IsAssignableFrom<NotSupportedException>(member);
         Assert.Contains("MetricsSummary.TrainLoss", member.Message);
-        Assert.Contains(LegacyApiShim.MigrationCommand, member.Message);
+        Assert.Contains(MigrationCommand, member.Message);
         Assert.Contains("TorchTrainer.StrictLegacyApi", member.Message);
         Assert.Contains("MetricsSummary.ValLoss", key.Message);
-        Assert.Contains(LegacyApiShim.MigrationCommand, key.Message);
+        Assert.Contains(MigrationCommand, key.Message);
         Assert.Empty(_scope.Fallback.ToString());
     }
 
@@ -244,7 +247,7 @@ public sealed class LegacyShimTests : IDisposable
         var ex = Assert.Throws<LegacyApiException>(() => results.ValLossHistory);
 
         Assert.Contains("MetricsSummary.ValLoss", ex.Message);
-        Assert.Contains(LegacyApiShim.MigrationCommand, ex.Message);
+        Assert.Contains(MigrationCommand, ex.Message);
         Assert.Contains("TORCHTRAINER_STRICT_LEGACY_API", ex.Message);
         Assert.Throws<LegacyApiException>(() => results["loss_history"]);
     }

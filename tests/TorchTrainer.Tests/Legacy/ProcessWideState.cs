@@ -48,17 +48,3 @@ internal sealed class ShimScope : IDisposable
         LegacyApiShim.ResetForTests();
     }
 }
-
-/// <summary>An ILogger that keeps what it is given.</summary>
-internal sealed class ListLogger : ILogger
-{
-    public List<(LogLevel Level, EventId Event, string Message)> Entries { get; } = [];
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        Entries.Add((logLevel, eventId, formatter(state, exception)));
-}

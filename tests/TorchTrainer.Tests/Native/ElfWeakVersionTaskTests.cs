@@ -7,7 +7,7 @@ namespace TorchTrainer.Tests.Native;
 /// <summary>The build task of build/ElfWeakVersionTask.cs, run on copies of the real library in a temp folder.</summary>
 public sealed class ElfWeakVersionTaskTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDir _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

@@ -47,15 +47,3 @@ internal static class NativeTestFiles
     private static string Existing(string path) =>
         File.Exists(path) ? path : throw new FileNotFoundException($"Expected TorchSharp's native library at {path}.", path);
 }
-
-/// <summary>A folder under the system's temp folder, deleted with its contents.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "torchtrainer-native-" + Guid.NewGuid().ToString("N"));
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}

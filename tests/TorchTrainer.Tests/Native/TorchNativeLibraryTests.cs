@@ -6,8 +6,20 @@ namespace TorchTrainer.Tests.Native;
 public class TorchNativeLibraryTests
 {
     [Fact]
-    public void EnsureLoaded_succeeds_from_many_threads_at_once() =>
-        Parallel.For(0, 8, _ => TorchNativeLibrary.EnsureLoaded());
+    public void EnsureLoaded_from_many_threads_at_once_leaves_TorchSharp_usable_on_each()
+    {
+        var sums = new float[8];
+
+        Parallel.For(0, sums.Length, i =>
+        {
+            TorchNativeLibrary.EnsureLoaded();
+            using var filled = full(new long[] { 2 }, (float)i);
+            using var sum = filled.sum();
+            sums[i] = sum.item<float>();
+        });
+
+        Assert.Equal(new float[] { 0, 2, 4, 6, 8, 10, 12, 14 }, sums);
+    }
 
     [Fact]
     public void Matmul_and_backward_run_in_the_test_process()

@@ -1,30 +1,58 @@
 using System.Text;
+using System.Text.Json;
 using static TorchTrainer.Tests.Results.Tables;
 
 namespace TorchTrainer.Tests.Serialization;
 
 public sealed class SaveLoadTests : IDisposable
 {
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("torchtrainer-results-");
+    private readonly TempDir _folder = new();
 
-    public void Dispose() => _folder.Delete(recursive: true);
+    public void Dispose() => _folder.Dispose();
 
-    private string PathOf(string name) => Path.Combine(_folder.FullName, name);
+    private string PathOf(string name) => Path.Combine(_folder.Path, name);
 
-    private string[] TempFiles() => Directory.GetFiles(_folder.FullName, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories);
+    private string[] TempFiles() => Directory.GetFiles(_folder.Path, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories);
 
     [Fact]
-    public void Save_then_Load_gives_the_same_results_and_the_file_is_the_json_plus_a_newline()
+    public void Save_writes_the_contract_keys_with_the_results_values_and_Load_reads_them_back()
     {
         var path = PathOf("results.json");
-        var results = TrainingResults.FromMetrics(Notebook(), TimeSpan.FromMinutes(166), "best.pt");
+        var results = TrainingResults.FromMetrics(ContractExample(), TimeSpan.FromSeconds(12.5), "best.pt");
 
         results.Save(path);
         var back = TrainingResults.Load(path);
 
-        Assert.Equal(results.ToJson() + "\n", File.ReadAllText(path));
-        Assert.Equal(results.ToJson(), back.ToJson());
-        Assert.False(File.ReadAllBytes(path).AsSpan().StartsWith(Encoding.UTF8.Preamble), "no byte-order mark");
+        // The file: the contract's schema-4 keys, with the values of the contract's example written out here.
+        var bytes = File.ReadAllBytes(path);
+        Assert.False(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble), "no byte-order mark");
+        Assert.EndsWith("}\n", Encoding.UTF8.GetString(bytes));
+        using (var json = JsonDocument.Parse(bytes))
+        {
+            var root = json.RootElement;
+            Assert.Equal(4, root.GetProperty("schema_version").GetInt32());
+            Assert.Equal(["epoch", "train/loss", "val/loss"], root.GetProperty("metrics_summary").GetProperty("columns").EnumerateArray().Select(c => c.GetString()));
+            Assert.Equal([[1, 2.91, 3.02], [2, 2.50, 2.61]],
+                root.GetProperty("metrics_summary").GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()));
+            Assert.Equal(2.50, root.GetProperty("final_loss").GetDouble());
+            Assert.Equal(2.61, root.GetProperty("final_val_loss").GetDouble());
+            Assert.Equal(Math.Exp(2.61), root.GetProperty("perplexity").GetDouble(), 12);
+            Assert.Equal(2, root.GetProperty("best_epoch").GetInt32());
+            Assert.Equal(12.5, root.GetProperty("training_time_s").GetDouble());
+            Assert.Equal("best.pt", root.GetProperty("best_checkpoint").GetString());
+            Assert.Equal([2.91, 2.50], root.GetProperty("loss_history").EnumerateArray().Select(v => v.GetDouble()));
+            Assert.Equal([3.02, 2.61], root.GetProperty("val_loss_history").EnumerateArray().Select(v => v.GetDouble()));
+        }
+
+        // Read back: the same values, not a second serialization compared with the first.
+        Assert.Equal(["epoch", "train/loss", "val/loss"], back.MetricsSummary.ColumnNames);
+        Assert.Equal([2.91, 2.50], back.MetricsSummary.TrainLoss);
+        Assert.Equal([3.02, 2.61], back.MetricsSummary.ValLoss);
+        Assert.Equal(2.50, back.FinalLoss);
+        Assert.Equal(2.61, back.FinalValLoss);
+        Assert.Equal(2, back.BestEpoch);
+        Assert.Equal(TimeSpan.FromSeconds(12.5), back.TrainingTime);
+        Assert.Equal("best.pt", back.BestCheckpointPath);
         Assert.Empty(TempFiles());
     }
 
@@ -79,7 +107,7 @@ public sealed class SaveLoadTests : IDisposable
         var ex = Assert.Throws<DirectoryNotFoundException>(() => TrainingResults.FromMetrics(Notebook()).Save(path));
 
         Assert.Contains(path, ex.Message);
-        Assert.Empty(Directory.GetFileSystemEntries(_folder.FullName));
+        Assert.Empty(Directory.GetFileSystemEntries(_folder.Path));
     }
 
     [Fact]
@@ -102,10 +130,10 @@ public sealed class SaveLoadTests : IDisposable
     [Fact]
     public void Load_of_a_folder_names_the_path()
     {
-        var ex = Assert.ThrowsAny<Exception>(() => TrainingResults.Load(_folder.FullName));
+        var ex = Assert.ThrowsAny<Exception>(() => TrainingResults.Load(_folder.Path));
 
         Assert.True(ex is IOException or UnauthorizedAccessException, ex.GetType().Name);
-        Assert.Contains(_folder.FullName, ex.Message);
+        Assert.Contains(_folder.Path, ex.Message);
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public sealed class ResourceTests
         var results = new Trainer(Toy.Model(), options with { Sinks = [sink] }).Train(dataset, dataset);
 
         Assert.Equal(3, results.MetricsSummary.Count);
-        Assert.StartsWith("start 3 5 1", sink.Calls[0]);
+        Assert.Equal((3, 5, 1), (sink.Starts[0].Epochs, sink.Starts[0].StepsPerEpoch, sink.Starts[0].StartEpoch));
         Assert.True(results.FinalLoss < results.MetricsSummary.TrainLoss[0]);
     }
 

@@ -173,17 +173,47 @@ public sealed class ResumeAndCancellationTests
         Assert.Null(error.LastGoodCheckpoint);
     }
 
+    /// <summary>
+    /// The best checkpoint is complete: every file its manifest lists is there with the listed size and SHA-256 (computed
+    /// here), its state is that of the best epoch, and its model file loads into a fresh model that gives the best
+    /// epoch's validation loss on the validation data.
+    /// </summary>
     [Fact]
-    public void Best_checkpoint_path_is_set_and_points_at_a_complete_checkpoint()
+    public void Best_checkpoint_path_is_set_and_points_at_a_complete_checkpoint_of_the_best_epoch()
     {
         var folder = Toy.TempFolder("best");
         var (train, val) = Toy.Batches();
         var results = new Trainer(Toy.Model(), Toy.Options(epochs: 3) with { CheckpointDirectory = folder }).Train(train, val);
 
-        Assert.NotNull(results.BestCheckpointPath);
-        Assert.Contains("best-", Path.GetFileName(results.BestCheckpointPath));
-        Assert.True(File.Exists(Path.Combine(results.BestCheckpointPath!, "manifest.json")));
-        Assert.Equal(results.BestCheckpointPath, results["best_checkpoint"]);
+        var best = results.BestCheckpointPath;
+        Assert.NotNull(best);
+        Assert.StartsWith("best-", Path.GetFileName(best));
+        Assert.Equal(best, results["best_checkpoint"]);
+
+        using var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(best, "manifest.json")));
+        var files = manifest.RootElement.GetProperty("files").EnumerateArray()
+            .Select(f => (Name: f.GetProperty("name").GetString()!, Length: f.GetProperty("length").GetInt64(), Sha256: f.GetProperty("sha256").GetString()!))
+            .ToList();
+        Assert.Equal(["model.bin", "optimizer.bin", "rng.bin", "state.json"], files.Select(f => f.Name).Order(StringComparer.Ordinal));
+        foreach (var (name, length, sha256) in files)
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(best, name));
+            Assert.True(bytes.Length > 0, name);
+            Assert.Equal(length, bytes.Length);
+            Assert.Equal(sha256, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes)), ignoreCase: true);
+        }
+
+        using var state = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(best, "state.json")));
+        Assert.Equal(results.BestEpoch, state.RootElement.GetProperty("epochs_completed").GetInt32());
+
+        // The weights: loaded into a fresh model, they give the best epoch's validation loss (the mean of the batch losses).
+        using var scope = NewDisposeScope();
+        var model = Toy.Model(seed: 12345);
+        model.load(Path.Combine(best, "model.bin"));
+        model.eval();
+        using var noGrad = no_grad();
+        var batchLosses = val.Select(b => Losses.CrossEntropy(model.call(b.Input), b.Target).item<float>()).ToList();
+        Assert.Equal(results.MetricsSummary.ValLoss[results.BestEpoch - 1], batchLosses.Sum() / batchLosses.Count, 5);
     }
 
     private static TrainingResults RunFresh(int epochs, LearningRateSchedule? schedule, double dropout)

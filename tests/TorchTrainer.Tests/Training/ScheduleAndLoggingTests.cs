@@ -48,12 +48,35 @@ public sealed class ScheduleAndLoggingTests
         Assert.Equal(0.5, Norm(), 3);
     }
 
+    /// <summary>
+    /// The Trainer clips before each optimizer step. AdamW moves each parameter by lr * m / (sqrt(v) + eps) per step; when
+    /// every gradient is clipped to a global norm of 1e-10, |m| is at most 1e-10, so one step moves no parameter by more
+    /// than lr * 1e-10 / 1e-8 (eps) = lr / 100. Unclipped, the first steps move parameters by about lr.
+    /// </summary>
     [Fact]
-    public void Training_with_gradient_clipping_converges()
+    public void The_trainer_clips_gradients_to_GradientClipNorm_before_each_step()
     {
+        const double lr = 0.02;
         var (train, _) = Toy.Batches();
-        var results = new Trainer(Toy.Model(), Toy.Options(epochs: 6) with { GradientClipNorm = 0.5 }).Train(train);
-        Assert.True(results.FinalLoss < 0.8 * results.MetricsSummary.TrainLoss[0]);
+        var steps = train.Count;
+
+        double LargestMove(double? clip)
+        {
+            var model = Toy.Model();
+            var before = model.parameters().Select(p => p.detach().clone()).ToArray();
+            new Trainer(model, Toy.Options(epochs: 1) with { LearningRate = lr, WeightDecay = 0, GradientClipNorm = clip }).Train(train);
+            return model.parameters().Zip(before, (after, start) =>
+            {
+                using var move = (after.detach() - start).abs().max();
+                return move.item<float>();
+            }).Max();
+        }
+
+        var clipped = LargestMove(1e-10);
+        var unclipped = LargestMove(null);
+
+        Assert.True(clipped <= steps * lr / 100, $"clipped to 1e-10, a parameter moved by {clipped} in {steps} steps: the gradients were not clipped");
+        Assert.True(unclipped > steps * lr / 10, $"unclipped, the largest move was only {unclipped}: the test cannot tell clipping from none");
     }
 
     [Fact]

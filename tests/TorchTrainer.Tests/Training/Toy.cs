@@ -110,52 +110,6 @@ internal static class Toy
     public static long[] Bits(IReadOnlyList<double> values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
 }
 
-/// <summary>Collects log messages.</summary>
-internal sealed class ListLogger : ILogger
-{
-    public List<(LogLevel Level, string Message)> Entries { get; } = [];
-
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        lock (Entries)
-        {
-            Entries.Add((logLevel, formatter(state, exception)));
-        }
-    }
-
-    public IEnumerable<string> Warnings => Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message);
-}
-
-/// <summary>Records what the trainer tells its sinks.</summary>
-internal sealed class RecordingSink : IMetricSink
-{
-    public List<string> Calls { get; } = [];
-
-    public List<StepProgress> Steps { get; } = [];
-
-    public TrainingResults? End { get; private set; }
-
-    public void OnTrainingStart(TrainingStartInfo info) => Calls.Add($"start {info.Epochs} {info.StepsPerEpoch} {info.StartEpoch}");
-
-    public void OnStep(StepProgress step)
-    {
-        Calls.Add($"step {step.Epoch}.{step.Step}");
-        Steps.Add(step);
-    }
-
-    public void OnEpochEnd(EpochMetrics metrics) => Calls.Add($"epoch {metrics.Epoch}");
-
-    public void OnTrainingEnd(TrainingResults results)
-    {
-        Calls.Add("end");
-        End = results;
-    }
-}
-
 /// <summary>A linear model whose output becomes NaN on its k-th training forward pass.</summary>
 internal sealed class NanAtCall : nn.Module<Tensor, Tensor>
 {
