@@ -11,41 +11,55 @@ namespace TorchTrainer.Migrate.Tests.Gate;
 /// </summary>
 public sealed class PackageReferenceTests
 {
-    /// <summary>Every version form .NET Interactive accepts, and the feed version NuGet resolves it to.</summary>
-    public static TheoryData<string?, string> VersionForms => new()
-    {
-        { "4.0.1", "4.0.1" },            // exact
-        { "4.0.*", "4.0.1" },            // floating: the highest 4.0.x
-        { "*", "4.0.1" },                // the highest stable
-        { "*-*", "4.1.0-beta.1" },       // the highest, prereleases included
-        { "4.0.*-*", "4.0.1" },          // the highest 4.0.x, prereleases included
-        { "[4.0,5.0)", "4.0.0" },        // an interval: the lowest version in it
-        { null, "4.0.1" },               // no version: the highest stable, as the kernel asks for "*"
-    };
+    /// <summary>Every version form a notebook may write, and the feed version NuGet (and the kernel) resolves it to.</summary>
+    private static readonly (string? Form, string Resolved)[] VersionForms =
+    [
+        ("4.0.1", "4.0.1"),            // exact
+        ("4.0.*", "4.0.1"),            // floating: the highest 4.0.x
+        ("*", "4.0.1"),                // the highest stable
+        ("*-*", "4.1.0-beta.1"),       // the highest, prereleases included
+        ("4.0.*-*", "4.0.1"),          // the highest 4.0.x, prereleases included
+        ("[4.0,5.0)", "4.0.0"),        // an interval: the lowest version in it
+        (null, "4.0.1"),               // no version: the highest stable, as the kernel asks for "*"
+    ];
 
-    [Theory]
-    [MemberData(nameof(VersionForms))]
-    public async Task Each_nuget_version_form_is_restored_check_fails_before_and_passes_after_migration(string? form, string resolved)
+    /// <summary>One notebook per version form in one folder: one tool run a step (the restores run side by side).</summary>
+    [Fact]
+    public async Task Each_nuget_version_form_is_restored_check_fails_before_and_passes_after_migration()
     {
         using var dir = new TempDir();
         RealTorchTrainer.WriteNuGetConfig(dir.Path);
-        var reference = form is null ? "#r \"nuget: TorchTrainer\"" : $"#r \"nuget: TorchTrainer, {form}\"";
-        var notebook = Ipynb($"{reference}\nusing TorchTrainer;\n{Results}", LegacyUse);
-        dir.Write("report.ipynb", notebook);
+        var references = VersionForms.Select(v => v.Form is null ? "#r \"nuget: TorchTrainer\"" : $"#r \"nuget: TorchTrainer, {v.Form}\"").ToArray();
+        for (var i = 0; i < references.Length; i++)
+        {
+            dir.Write($"form{i}.ipynb", Ipynb($"{references[i]}\nusing TorchTrainer;\n{Results}", LegacyUse));
+        }
 
-        var before = await Tool.RunAsync(dir.Path, "--check", "report.ipynb");
+        var before = await Tool.RunAsync(dir.Path, "--check", ".");
         Assert.True(before.ExitCode == 1, before.ToString());
-        Assert.Contains("1 legacy use(s) found", before.Output);
-        Assert.True(Directory.Exists(Path.Combine(RealTorchTrainer.GlobalPackagesFolder, "torchtrainer", resolved)),
-            $"TorchTrainer {resolved} was not restored into {RealTorchTrainer.GlobalPackagesFolder}");
+        for (var i = 0; i < references.Length; i++)
+        {
+            Assert.Contains($"form{i}.ipynb: 1 legacy use(s), 1 fixable", before.Error);   // found whatever the form
+        }
 
-        var migrate = await Tool.RunAsync(dir.Path, "report.ipynb");
+        Assert.Contains("7 of 7 input(s) analysed completely", before.Output);
+        foreach (var resolved in VersionForms.Select(v => v.Resolved).Distinct())
+        {
+            // Restored on demand from the feed: no package folder held any TorchTrainer before this run's restores.
+            Assert.True(Directory.Exists(Path.Combine(RealTorchTrainer.GlobalPackagesFolder, "torchtrainer", resolved)),
+                $"TorchTrainer {resolved} was not restored into {RealTorchTrainer.GlobalPackagesFolder}");
+        }
+
+        var migrate = await Tool.RunAsync(dir.Path, ".");
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
-        Assert.Equal([$"{reference}\nusing TorchTrainer;\n{Results}", MigratedUse], Cells(dir.Text("report.ipynb")));
+        for (var i = 0; i < references.Length; i++)
+        {
+            Assert.Equal([$"{references[i]}\nusing TorchTrainer;\n{Results}", MigratedUse], Cells(dir.Text($"form{i}.ipynb")));
+        }
 
-        var after = await Tool.RunAsync(dir.Path, "--check", "report.ipynb");
+        var after = await Tool.RunAsync(dir.Path, "--check", ".");
         Assert.True(after.ExitCode == 0, after.ToString());
-        Assert.Contains("1 of 1 input(s) analysed completely", after.Output);
+        Assert.Contains("7 of 7 input(s) analysed completely", after.Output);
     }
 
     [Fact]
