@@ -53,9 +53,9 @@ internal sealed class PackageRestore
         {
             // PublishAot=false: a file-based app publishes native AOT by default, which makes restore fetch the ILCompiler
             // and runtime packs; analysis needs only the compile assets, and a machine without those packs must not make
-            // the app "not analysed".
+            // the app "not analysed". NuGetAudit=false: no vulnerability look-up either.
             var (exit, output) = await RunDotnetAsync(Path.GetDirectoryName(appPath)!,
-                ["restore", appPath, "-p:PublishAot=false", "-getProperty:ProjectAssetsFile"], ct).ConfigureAwait(false);
+                ["restore", appPath, "-p:PublishAot=false", "-p:NuGetAudit=false", "-getProperty:ProjectAssetsFile"], ct).ConfigureAwait(false);
             // -getProperty prints the property's value as the last line, whether the restore succeeded or not.
             var assets = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.EndsWith("project.assets.json", StringComparison.Ordinal));
             return Outcome(exit, output, assets, TargetFramework);
@@ -108,6 +108,8 @@ internal sealed class PackageRestore
                 <RestoreRootConfigDirectory>{X(folder)}</RestoreRootConfigDirectory>
                 <RestoreAdditionalProjectSources>{X(string.Join(';', extraSources))}</RestoreAdditionalProjectSources>
                 <DisableImplicitNuGetFallbackFolder>true</DisableImplicitNuGetFallbackFolder>
+                <!-- Only the compile assets are read: no vulnerability audit (a network look-up, warnings only). -->
+                <NuGetAudit>false</NuGetAudit>
               </PropertyGroup>
               <ItemGroup>
             {items}  </ItemGroup>
