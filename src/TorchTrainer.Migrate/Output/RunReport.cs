@@ -28,7 +28,10 @@ internal sealed record RunReport
     public ImmutableSortedDictionary<string, int> FixedPerRule { get; init; } = ImmutableSortedDictionary<string, int>.Empty;
     public int FilesAnalysed { get; init; }
 
-    /// <summary>The run's report: the units' results plus what went wrong outside any unit (loading, planning).</summary>
+    /// <summary>
+    /// The run's report: the units' results plus what went wrong outside any unit (restore, loading, planning; put in
+    /// order here, since they arrive in whatever order the parallel loads finish).
+    /// </summary>
     public static RunReport From(IEnumerable<UnitResult> units, IEnumerable<string> errors, IEnumerable<string> warnings, IEnumerable<NotAnalysed> notAnalysed)
     {
         var ordered = units.OrderBy(u => u.Name, StringComparer.Ordinal).ToList();
@@ -42,8 +45,8 @@ internal sealed record RunReport
                 .OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Column).ThenBy(f => f.RuleId, StringComparer.Ordinal)],
             ChangedFiles = [.. ordered.SelectMany(u => u.ChangedFiles).Distinct(ChangeWriter.PathComparer).Order(StringComparer.Ordinal)],
             Diffs = [.. ordered.SelectMany(u => u.Diffs).OrderBy(d => d.Path, StringComparer.Ordinal)],
-            Errors = [.. errors.Concat(ordered.SelectMany(u => u.Errors)).Distinct()],
-            Warnings = [.. warnings.Concat(ordered.SelectMany(u => u.Warnings)).Distinct()],
+            Errors = [.. errors.Order(StringComparer.Ordinal).Concat(ordered.SelectMany(u => u.Errors)).Distinct()],
+            Warnings = [.. warnings.Order(StringComparer.Ordinal).Concat(ordered.SelectMany(u => u.Warnings)).Distinct()],
             Skipped = [.. ordered.SelectMany(u => u.Skipped).Order(StringComparer.Ordinal)],
             NotAnalysed = [.. outside.Concat(ordered.SelectMany(u => u.NotAnalysed)).Distinct()
                 .OrderBy(n => n.Input, StringComparer.Ordinal).ThenBy(n => n.Reason, StringComparer.Ordinal)],

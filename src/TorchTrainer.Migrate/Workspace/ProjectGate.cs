@@ -211,10 +211,15 @@ internal static class ProjectGate
         }
     }
 
-    /// <summary>Evaluates projects in one collection (imports parsed once) and remembers what it evaluated.</summary>
+    /// <summary>
+    /// Evaluates projects in one collection (imports parsed once) with one shared evaluation context (file system
+    /// and SDK resolution cached across evaluations, as MSBuild's static graph does), and remembers what it evaluated.
+    /// </summary>
     private sealed class Evaluator(ProjectCollection collection)
     {
         private readonly ConcurrentDictionary<string, ProjectInstance> _cache = new(StringComparer.Ordinal);
+        private readonly Microsoft.Build.Evaluation.Context.EvaluationContext _context =
+            Microsoft.Build.Evaluation.Context.EvaluationContext.Create(Microsoft.Build.Evaluation.Context.EvaluationContext.SharingPolicy.Shared);
 
         public ProjectInstance Evaluate(string path, string? configuration, string? targetFramework) =>
             _cache.GetOrAdd($"{Path.GetFullPath(path)}|{configuration}|{targetFramework}", _ =>
@@ -234,6 +239,7 @@ internal static class ProjectGate
                 {
                     GlobalProperties = properties,
                     ProjectCollection = collection,
+                    EvaluationContext = _context,
                 });
             });
 
