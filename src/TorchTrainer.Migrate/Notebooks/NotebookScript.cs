@@ -16,7 +16,7 @@ internal sealed record UnknownMagic(int CellIndex, int Line, string Name);
 
 /// <summary>
 /// The C# of a notebook as ONE script: the C#-bearing cells in order, each with every non-C# line blanked (same
-/// length, same line breaks), separated by a line break. Positions inside a cell are the same in the script, so
+/// length, same line breaks), each followed by a line holding a single ';'. Positions inside a cell are the same in the script, so
 /// diagnostics map back by offset and rewrites go back cell by cell.
 /// </summary>
 /// <remarks>
