@@ -6,12 +6,12 @@ public sealed class FileBasedAppTests
 {
     /// <summary>
     /// A file-based app on the real TorchTrainer (a package in the folder <see cref="RealTorchTrainer.WriteNuGetConfig"/>
-    /// names), with a shebang, a package the machine does not have, a property, and two legacy reads.
+    /// names), with a shebang, a second package, a property, and two legacy reads.
     /// </summary>
     internal static string App(string newLine = "\n") => string.Join(newLine,
         "#!/usr/bin/env dotnet",
         RealTorchTrainer.PackageDirective,
-        "#:package Some.Package.NotInCache@1.2.3",
+        "#:package System.CommandLine@2.0.0",
         "#:property LangVersion=preview",
         "using TorchTrainer;",
         "",
@@ -24,7 +24,7 @@ public sealed class FileBasedAppTests
     internal static string MigratedApp(string newLine = "\n") => string.Join(newLine,
         "#!/usr/bin/env dotnet",
         RealTorchTrainer.PackageDirective,
-        "#:package Some.Package.NotInCache@1.2.3",
+        "#:package System.CommandLine@2.0.0",
         "#:property LangVersion=preview",
         "using TorchTrainer;",
         "",
@@ -46,7 +46,7 @@ public sealed class FileBasedAppTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(MigratedApp(newLine), dir.Text("train.cs"));
-        Assert.Contains("Some.Package.NotInCache@1.2.3 is not in the NuGet", run.Output);
+        Assert.Contains("1 of 1 input(s) analysed completely", run.Output); // both packages restored by the SDK
         Assert.DoesNotContain("TorchTrainer@", run.Output); // the real TorchTrainer resolved
         Assert.Contains("2 legacy use(s) found", run.Output);
     }

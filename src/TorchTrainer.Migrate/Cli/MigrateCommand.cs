@@ -103,15 +103,26 @@ internal static class MigrateCommand
             }
 
             var runner = new MigrationRunner(options, analyzers ?? AnalyzerSet.LoadDefault(), output, error);
-            return await runner.RunAsync(token).ConfigureAwait(false);
+            try
+            {
+                return await runner.RunAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Never exit 1 (--check's "would change") for a failure: System.CommandLine's default handler would.
+                await error.WriteLineAsync($"error: trainer-migrate failed: {ex}").ConfigureAwait(false);
+                return BadInput;
+            }
         });
 
         var parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0)
+        var parseErrors = parseResult.Errors.Select(e => e.Message)
+            .Concat(UnknownOptions.Find(root, parseResult.GetValue(paths) ?? [], currentDirectory ?? Environment.CurrentDirectory)).ToList();
+        if (parseErrors.Count > 0)
         {
-            foreach (var parseError in parseResult.Errors)
+            foreach (var parseError in parseErrors)
             {
-                await error.WriteLineAsync($"error: {parseError.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"error: {parseError}").ConfigureAwait(false);
             }
 
             await error.WriteLineAsync("Run 'trainer-migrate --help' for usage.").ConfigureAwait(false);

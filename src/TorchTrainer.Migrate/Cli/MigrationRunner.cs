@@ -96,7 +96,8 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
             }
         }
 
-        var report = RunReport.From(_results, _loadErrors, _loadWarnings, []);
+        var report = RunReport.From(_results, _loadErrors, _loadWarnings.Concat(inputs.Skipped.Select(s => $"{Display(s.Path)}: {s.Reason}")),
+            inputs.NotAnalysed.Select(n => new NotAnalysed(Display(n.Path), n.Reason)));
         if (options.DryRun)
         {
             foreach (var (_, diff) in report.Diffs)

@@ -13,17 +13,17 @@ namespace TorchTrainer.Migrate.Conversion;
 internal sealed record FixedApp(string Text, IReadOnlyDictionary<string, int> FixedPerRule, IReadOnlyList<string> Unfixed, IReadOnlyList<string> Problems);
 
 /// <summary>
-/// Compiles a converted app as trainer-migrate compiles any file-based app (<see cref="FileBasedApp"/>, packages
-/// from the NuGet folders) to finish the conversion with types known: a trailing expression of type <c>void</c>
+/// Compiles a converted app as trainer-migrate compiles any file-based app (<see cref="FileBasedApp"/>, packages restored
+/// by NuGet) to finish the conversion with types known: a trailing expression of type <c>void</c>
 /// (a call the kernel ran and showed nothing for) loses the <c>display(...)</c> the conversion gave it; then the
 /// TorchTrainer fixes (<see cref="FixEngine"/>) are applied to the app.
 /// </summary>
-internal static partial class AppFixer
+internal static class AppFixer
 {
     public static async Task<FixedApp> FixAsync(string path, string text, ConversionResult converted, FixEngine engine, ReferenceResolver resolver, CancellationToken ct)
     {
         var problems = new List<string>();
-        var references = await ReferencesAsync(path, converted, resolver, problems, ct).ConfigureAwait(false);
+        var references = await ReferencesAsync(converted, resolver, problems, ct).ConfigureAwait(false);
         var app = Parse(path, text);
         var (project, documentId) = Project(path, app, references);
         var unwrapped = await UnwrapVoidDisplaysAsync(project.GetDocument(documentId)!, text, ct).ConfigureAwait(false);
@@ -59,49 +59,24 @@ internal static partial class AppFixer
         AdhocProjects.Create(Path.GetFileNameWithoutExtension(path), path, app.MaskedText, SourceCodeKind.Regular, references);
 
     /// <summary>
-    /// The framework and the app's packages from the NuGet folders. A floating version or range (kept in the app as the
-    /// notebook wrote it) and a package not restored yet are first restored through NuGet, which also says the version.
+    /// The framework and the app's packages, restored by NuGet itself the way trainer-migrate restores a notebook's
+    /// packages (<see cref="ReferenceResolver.ResolveNotebookPackagesAsync"/>: the notebook folder's nuget.config chain
+    /// plus its <c>#i</c> sources), so floating versions and ranges resolve as the kernel resolves them.
     /// </summary>
-    private static async Task<IReadOnlyList<MetadataReference>> ReferencesAsync(string path, ConversionResult converted, ReferenceResolver resolver,
+    private static async Task<IReadOnlyList<MetadataReference>> ReferencesAsync(ConversionResult converted, ReferenceResolver resolver,
         List<string> problems, CancellationToken ct)
     {
         var references = new List<MetadataReference>(ReferenceResolver.FrameworkReferences);
-        var packages = converted.Packages;
-        var firstTry = new List<string>();
-        var found = new List<MetadataReference>();
-        if (packages.All(p => IsPlainVersion(p.Range)))
+        var requests = converted.Packages.Select(p => new PackageRequest(p.Id, p.Range)).ToList();
+        var (packages, failure) = await resolver.ResolveNotebookPackagesAsync(converted.NotebookPath, requests, converted.Sources, ct).ConfigureAwait(false);
+        if (failure is not null)
         {
-            foreach (var (id, version) in packages)
-            {
-                found.AddRange(resolver.ResolvePackage(id, version, firstTry, near: converted.NotebookPath));
-            }
+            problems.Add($"{failure}; the TorchTrainer fixes ran without these packages' types");
         }
 
-        if (firstTry.Count == 0 && packages.All(p => IsPlainVersion(p.Range)))
-        {
-            references.AddRange(found);
-            return references;
-        }
-
-        var folder = Path.GetDirectoryName(converted.NotebookPath)!;
-        var (versions, error) = await NuGetVersionResolver.RestoreAsync(packages, folder, converted.Sources, ct).ConfigureAwait(false);
-        if (error is not null)
-        {
-            problems.Add($"{error}; the TorchTrainer fixes ran without these packages' types");
-        }
-
-        foreach (var (id, version) in packages)
-        {
-            references.AddRange(resolver.ResolvePackage(id, versions.GetValueOrDefault(id, version), problems, near: converted.NotebookPath));
-        }
-
+        references.AddRange(packages);
         return references;
     }
-
-    private static bool IsPlainVersion(string version) => NuGetVersion().IsMatch(version);
-
-    [System.Text.RegularExpressions.GeneratedRegex("^\\d+(\\.\\d+){1,3}(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$")]
-    private static partial System.Text.RegularExpressions.Regex NuGetVersion();
 
     private static FileBasedApp Parse(string path, string text) => FileBasedApp.Parse(TextFile.FromBytes(path, Encoding.UTF8.GetBytes(text)));
 

@@ -63,7 +63,8 @@ internal static class InputResolver
             }
         }
 
-        if (inputs.Errors.Count == 0 && inputs.Count == 0)
+        SetAsideLinksOutOfRoots(inputs);
+        if (inputs.Errors.Count == 0 && inputs.Count == 0 && inputs.NotAnalysed.Count == 0)
         {
             inputs.Errors.Add($"{string.Join(", ", paths.Count == 0 ? ["."] : paths)}: no solution, project, file-based app or notebook found");
         }
@@ -71,9 +72,30 @@ internal static class InputResolver
         return inputs;
     }
 
+    /// <summary>
+    /// A notebook, file-based app or project that is a link (or lies behind one) leading out of every root is not read:
+    /// writing its fix would change a file the user did not name. It is reported as not analysed.
+    /// </summary>
+    private static void SetAsideLinksOutOfRoots(MigrationInputs inputs)
+    {
+        var writer = new Output.ChangeWriter(inputs.Roots, write: false);
+        foreach (var list in new[] { inputs.Notebooks, inputs.FileBasedApps, inputs.Projects, inputs.Solutions })
+        {
+            foreach (var path in list.ToList())
+            {
+                if (writer.OutsideRoots(path) is { } reason)
+                {
+                    list.Remove(path);
+                    inputs.NotAnalysed.Add((path, reason));
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds an input once, however many links lead to it.</summary>
     private static void Add(List<string> list, string path, HashSet<string> seen)
     {
-        if (seen.Add(path))
+        if (seen.Add(Output.RealPaths.Resolve(path) ?? path))
         {
             list.Add(path);
         }
@@ -132,10 +154,20 @@ internal static class InputResolver
             foreach (var sub in folders)
             {
                 var name = Path.GetFileName(sub);
-                if (!SkippedFolders.Contains(name) && !name.StartsWith('.'))
+                if (SkippedFolders.Contains(name) || name.StartsWith('.'))
                 {
-                    pending.Push(sub);
+                    continue;
                 }
+
+                // Directory links are not followed: one may lead out of the root (whose files the user did not name) or
+                // back up into it (a loop, or every file twice); what lies inside the root is scanned by its own path.
+                if (new DirectoryInfo(sub).LinkTarget is { } target)
+                {
+                    inputs.Skipped.Add((sub, $"a directory link (to {target}); not followed"));
+                    continue;
+                }
+
+                pending.Push(sub);
             }
         }
 

@@ -12,5 +12,11 @@ internal sealed class MigrationInputs
     /// <summary>Bad inputs (missing path, wrong kind): each names the path. Any of them stops the run before anything is read.</summary>
     public List<string> Errors { get; } = [];
 
+    /// <summary>What the scan left alone and why (directory links, which it does not follow).</summary>
+    public List<(string Path, string Reason)> Skipped { get; } = [];
+
+    /// <summary>Inputs found but not analysed, with the reason (a link out of the roots): the run exits 2.</summary>
+    public List<(string Path, string Reason)> NotAnalysed { get; } = [];
+
     public int Count => Solutions.Count + Projects.Count + FileBasedApps.Count + Notebooks.Count;
 }

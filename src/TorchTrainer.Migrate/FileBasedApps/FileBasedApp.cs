@@ -102,25 +102,29 @@ internal sealed class FileBasedApp
         }
     }
 
-    /// <summary>The Roslyn project of this app: framework references plus its <c>#:package</c> packages from the global packages folder.</summary>
-    public (Project Project, DocumentId DocumentId) CreateProject(ReferenceResolver resolver, List<string> problems)
+    /// <summary>
+    /// The Roslyn project of this app: framework references plus the compile assemblies of its <c>#:package</c> (and
+    /// <c>#:sdk</c>, <c>#:project</c>) directives as the SDK restores them (<c>dotnet restore app.cs</c>); or why they
+    /// cannot be restored (then the app cannot be analysed completely). Warnings: what the analysis cannot see.
+    /// </summary>
+    public async Task<(Project Project, DocumentId DocumentId, string? Failure, IReadOnlyList<string> Warnings)> CreateProjectAsync(ReferenceResolver resolver, CancellationToken ct)
     {
         var references = new List<MetadataReference>(ReferenceResolver.FrameworkReferences);
-        foreach (var directive in Directives)
+        var (packages, failure) = await resolver.ResolveFileBasedAppAsync(File.Path, ct).ConfigureAwait(false);
+        references.AddRange(packages);
+        if (failure is not null)
         {
-            switch (directive.Kind)
-            {
-                case "package":
-                    references.AddRange(resolver.ResolvePackage(directive.Name, directive.Value, problems, near: File.Path));
-                    break;
-                case "project":
-                    problems.Add($"#:project {directive.Name} (line {directive.Line + 1}) is not followed: types from that project are unresolved while analysing this file");
-                    break;
-            }
+            var named = string.Join(", ", Directives.Where(d => d.Kind is "package" or "sdk" or "project").Select(d => $"#:{d.Kind} {d.Name}{(d.Value is null ? "" : "@" + d.Value)}"));
+            failure = $"{(named.Length > 0 ? named : "its directives")} cannot be restored: {failure}";
         }
 
+        // A #:project's packages are in the restore's closure, but its own types come from its build output, which
+        // the analysis does not build: say so rather than pass in silence.
+        var warnings = Directives.Where(d => d.Kind == "project")
+            .Select(d => $"#:project {d.Name} (line {d.Line + 1}): types declared in that project are unresolved while analysing this file").ToList();
         var name = Path.GetFileNameWithoutExtension(File.Path);
-        return AdhocProjects.Create(name, File.Path, MaskedText, SourceCodeKind.Regular, references);
+        var (project, documentId) = AdhocProjects.Create(name, File.Path, MaskedText, SourceCodeKind.Regular, references);
+        return (project, documentId, failure, warnings);
     }
 
     /// <summary>The file's new text: the rewrites applied to the original, directives untouched.</summary>

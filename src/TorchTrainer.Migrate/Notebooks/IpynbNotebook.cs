@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using TorchTrainer.Migrate.Output;
@@ -10,8 +9,17 @@ namespace TorchTrainer.Migrate.Notebooks;
 /// <c>source</c> value of a changed cell is replaced in the original text, re-encoded with the notebook's own
 /// indentation, line endings and escaping. Outputs, metadata, markdown and other cells stay byte-for-byte.
 /// </summary>
-internal sealed class IpynbNotebook : INotebook
+internal sealed partial class IpynbNotebook : INotebook
 {
+    /// <summary>
+    /// How deep the JSON may nest. System.Text.Json stops at 64 by default, which real notebooks (widget state, nested
+    /// outputs) can exceed; Python's json module, which Jupyter reads with, stops near its recursion limit of 1,000.
+    /// </summary>
+    public const int MaxDepth = 1000;
+
+    private const string LoneSurrogate = "a JSON string holds a lone UTF-16 surrogate escape such as \"\\ud800\", which is not Unicode text";
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
     private readonly byte[] _utf8;
     private readonly List<Cell> _cells;
     private readonly int[] _lineStarts;
@@ -71,13 +79,27 @@ internal sealed class IpynbNotebook : INotebook
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8);
+            document = JsonDocument.Parse(utf8, DocumentOptions);
         }
         catch (JsonException ex)
         {
-            throw new NotebookFormatException($"malformed notebook JSON: {ex.Message}");
+            throw new NotebookFormatException(ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+                ? $"the notebook's JSON nests deeper than {MaxDepth} levels ({ex.Message}); Jupyter cannot read it either"
+                : $"malformed notebook JSON: {ex.Message}");
         }
 
+        try
+        {
+            return Parse(file, utf8, document);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new NotebookFormatException($"the notebook's metadata: {LoneSurrogate} ({ex.Message}); replace it with the character meant, then migrate again");
+        }
+    }
+
+    private static IpynbNotebook Parse(TextFile file, byte[] utf8, JsonDocument document)
+    {
         using (document)
         {
             var root = document.RootElement;
@@ -92,37 +114,51 @@ internal sealed class IpynbNotebook : INotebook
             var index = 0;
             foreach (var cellElement in cellsElement.EnumerateArray())
             {
-                if (cellElement.ValueKind != JsonValueKind.Object)
+                try
                 {
-                    throw new NotebookFormatException($"cell {index + 1} is not a JSON object");
+                    cells.Add(ReadCell(cellElement, index));
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // System.Text.Json refuses to decode a lone UTF-16 surrogate escape: valid JSON, but not Unicode text.
+                    throw new NotebookFormatException($"cell {index + 1}: {LoneSurrogate} ({ex.Message}); replace it with the character meant, then migrate again");
                 }
 
-                var cellType = cellElement.TryGetProperty("cell_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-                var cell = new Cell { Index = index, IsCode = cellType == "code", CellType = cellType ?? "" };
-                if (cellElement.TryGetProperty("source", out var source))
-                {
-                    cell.Text = source.ValueKind switch
-                    {
-                        JsonValueKind.String => source.GetString()!,
-                        JsonValueKind.Array when source.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
-                            string.Concat(source.EnumerateArray().Select(e => e.GetString())),
-                        _ => throw new NotebookFormatException($"cell {index + 1}: 'source' is neither a string nor an array of strings"),
-                    };
-                }
-
-                if (cellElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
-                {
-                    cell.Kernel = Kernels.FromMetadata(
-                        StringAt(metadata, "polyglot_notebook", "kernelName") ?? StringAt(metadata, "dotnet_interactive", "language"));
-                }
-
-                cells.Add(cell);
                 index++;
             }
 
             LocateSources(utf8, cells);
             return new IpynbNotebook(file, utf8, cells, NotebookDefaultKernel(root), DetectStyle(utf8, cells, file.NewLine));
         }
+    }
+
+    private static Cell ReadCell(JsonElement cellElement, int index)
+    {
+        if (cellElement.ValueKind != JsonValueKind.Object)
+        {
+            throw new NotebookFormatException($"cell {index + 1} is not a JSON object");
+        }
+
+        var cellType = cellElement.TryGetProperty("cell_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        var cell = new Cell { Index = index, IsCode = cellType == "code", CellType = cellType ?? "" };
+        if (cellElement.TryGetProperty("source", out var source))
+        {
+            cell.Text = source.ValueKind switch
+            {
+                JsonValueKind.String => source.GetString()!,
+                JsonValueKind.Array when source.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+                    string.Concat(source.EnumerateArray().Select(e => e.GetString())),
+                _ => throw new NotebookFormatException($"cell {index + 1}: 'source' is neither a string nor an array of strings"),
+            };
+        }
+
+        if (cellElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+        {
+            cell.Kernel = Kernels.FromMetadata(
+                StringAt(metadata, "polyglot_notebook", "kernelName") ?? StringAt(metadata, "dotnet_interactive", "language"));
+        }
+
+        return cell;
     }
 
     private static string? StringAt(JsonElement element, params string[] path)
@@ -160,7 +196,7 @@ internal sealed class IpynbNotebook : INotebook
     /// <summary>Finds the byte span of every cell's <c>source</c> value (and of each of its strings).</summary>
     private static void LocateSources(byte[] utf8, List<Cell> cells)
     {
-        var reader = new Utf8JsonReader(utf8);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
         var inCells = false;
         var cellIndex = -1;
         while (reader.Read())
@@ -216,177 +252,6 @@ internal sealed class IpynbNotebook : INotebook
                 cell.SourceEnd = (int)reader.BytesConsumed;
             }
         }
-    }
-
-    private static JsonStyle DetectStyle(byte[] utf8, List<Cell> cells, string newLine)
-    {
-        var text = Encoding.UTF8.GetString(utf8);
-        var escapeNonAscii = false;
-        var upperHex = false;
-        var escapedAscii = new HashSet<char>();
-        for (var i = 0; i + 5 < text.Length; i++)
-        {
-            if (text[i] != '\\')
-            {
-                continue;
-            }
-
-            if (text[i + 1] == 'u' && int.TryParse(text.AsSpan(i + 2, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code))
-            {
-                if (code >= 0x80)
-                {
-                    escapeNonAscii = true;
-                }
-                else if (code >= 0x20)
-                {
-                    escapedAscii.Add((char)code);
-                }
-
-                upperHex |= text.AsSpan(i + 2, 4).ContainsAny("ABCDEF");
-                i += 5;
-            }
-            else
-            {
-                if (text[i + 1] == '/')
-                {
-                    escapedAscii.Add('/');
-                }
-
-                i++;
-            }
-        }
-
-        // Indentation of source strings, from the first array that shows it.
-        string? elementIndent = null, closeIndent = null;
-        foreach (var cell in cells.Where(c => c.SourceIsArray && c.Elements.Count > 0))
-        {
-            elementIndent = Encoding.UTF8.GetString(utf8, cell.SourceStart + 1, cell.Elements[0].Start - cell.SourceStart - 1);
-            closeIndent = Encoding.UTF8.GetString(utf8, cell.Elements[^1].End, cell.SourceEnd - 1 - cell.Elements[^1].End);
-            break;
-        }
-
-        return new JsonStyle(escapeNonAscii, escapedAscii, upperHex, newLine, elementIndent, closeIndent);
-    }
-
-    public string WithCells(IReadOnlyDictionary<int, string> newCellTexts)
-    {
-        var output = new MemoryStream(_utf8.Length + 256);
-        var position = 0;
-        foreach (var cell in _cells.Where(c => newCellTexts.ContainsKey(c.Index) && c.SourceStart >= 0).OrderBy(c => c.SourceStart))
-        {
-            output.Write(_utf8, position, cell.SourceStart - position);
-            output.Write(Encoding.UTF8.GetBytes(EncodeSource(cell, newCellTexts[cell.Index])));
-            position = cell.SourceEnd;
-        }
-
-        output.Write(_utf8, position, _utf8.Length - position);
-        return Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length);
-    }
-
-    private string EncodeSource(Cell cell, string text)
-    {
-        if (!cell.SourceIsArray)
-        {
-            return Quote(text);
-        }
-
-        var lines = SplitLines(text);
-        if (lines.Count == 0)
-        {
-            return "[]";
-        }
-
-        string open, close, separator;
-        if (cell.Elements.Count > 0)
-        {
-            open = Encoding.UTF8.GetString(_utf8, cell.SourceStart + 1, cell.Elements[0].Start - cell.SourceStart - 1);
-            close = Encoding.UTF8.GetString(_utf8, cell.Elements[^1].End, cell.SourceEnd - 1 - cell.Elements[^1].End);
-            separator = cell.Elements.Count > 1
-                ? Encoding.UTF8.GetString(_utf8, cell.Elements[0].End, cell.Elements[1].Start - cell.Elements[0].End)
-                : "," + open;
-        }
-        else
-        {
-            var indent = LineIndent(cell.SourceStart);
-            open = _style.ElementIndent ?? _style.NewLine + indent + " ";
-            close = _style.CloseIndent ?? _style.NewLine + indent;
-            separator = "," + open;
-        }
-
-        return "[" + open + string.Join(separator, lines.Select(Quote)) + close + "]";
-    }
-
-    private string LineIndent(int offset)
-    {
-        var line = Array.BinarySearch(_lineStarts, offset);
-        var start = _lineStarts[line >= 0 ? line : ~line - 1];
-        var end = start;
-        while (end < _utf8.Length && _utf8[end] is (byte)' ' or (byte)'\t')
-        {
-            end++;
-        }
-
-        return Encoding.UTF8.GetString(_utf8, start, end - start);
-    }
-
-    /// <summary>Jupyter's split: every line keeps its line break; the last one may have none.</summary>
-    private static List<string> SplitLines(string text)
-    {
-        var lines = new List<string>();
-        var start = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '\n')
-            {
-                lines.Add(text[start..(i + 1)]);
-                start = i + 1;
-            }
-        }
-
-        if (start < text.Length)
-        {
-            lines.Add(text[start..]);
-        }
-
-        return lines;
-    }
-
-    private string Quote(string value)
-    {
-        var builder = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                case '\b': builder.Append("\\b"); break;
-                case '\f': builder.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || (c >= 0x80 && _style.EscapeNonAscii) || _style.EscapedAscii.Contains(c))
-                    {
-                        if (c == '/' && _style.EscapedAscii.Contains('/'))
-                        {
-                            builder.Append("\\/");
-                        }
-                        else
-                        {
-                            builder.Append("\\u").Append(((int)c).ToString(_style.UpperHex ? "X4" : "x4", CultureInfo.InvariantCulture));
-                        }
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return builder.Append('"').ToString();
     }
 
     public (int FileLine, string Detail) Locate(int cellIndex, int lineInCell)

@@ -41,6 +41,32 @@ internal static class Kernels
         };
     }
 
+    // The magic commands of the .NET Interactive kernels (#!lsmagic of Microsoft.dotnet-interactive 1.0.712001) and the
+    // .dib file's own #!meta section header: they hold no C#, so they are masked without a word.
+    private static readonly HashSet<string> KnownMagics = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "about", "connect", "import", "lsmagic", "log", "set", "share", "time", "who", "whos", "meta", "!",
+    };
+
+    /// <summary>The <c>#!name</c> lines of <paramref name="text"/> that are neither a kernel selector nor a known magic.</summary>
+    public static IEnumerable<(int Line, string Name)> UnknownMagics(string text, List<(int Start, int Length, LineKind Kind)> lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = text.AsSpan(lines[i].Start, lines[i].Length).Trim();
+            if (line.StartsWith("#!") && MagicName(line) is { Length: > 0 } name && FromSelector(name) is null && !KnownMagics.Contains(name))
+            {
+                yield return (i, "#!" + name);
+            }
+        }
+    }
+
+    private static string MagicName(ReadOnlySpan<char> line)
+    {
+        var nameEnd = line.IndexOfAny(' ', '\t');
+        return (nameEnd < 0 ? line[2..] : line[2..nameEnd]).ToString();
+    }
+
     /// <summary>The kind of one line of notebook code.</summary>
     internal enum LineKind
     {
@@ -64,9 +90,7 @@ internal static class Kernels
             var line = text.AsSpan(start, length).Trim();
             if (line.StartsWith("#!"))
             {
-                var nameEnd = line.IndexOfAny(' ', '\t');
-                var name = (nameEnd < 0 ? line[2..] : line[2..nameEnd]).ToString();
-                if (FromSelector(name) is { } selected)
+                if (FromSelector(MagicName(line)) is { } selected)
                 {
                     kernel = selected;
                 }

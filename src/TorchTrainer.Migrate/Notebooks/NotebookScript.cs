@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 using TorchTrainer.Migrate.Workspace;
 
@@ -8,39 +11,65 @@ namespace TorchTrainer.Migrate.Notebooks;
 /// <summary>One C#-bearing cell inside the combined script: its original text, its place, and what is masked.</summary>
 internal sealed record ScriptPiece(int CellIndex, string OriginalText, int Offset, IReadOnlyList<TextSpan> Masked);
 
+/// <summary>A <c>#!name</c> line the tool does not know (neither a kernel nor a .NET Interactive magic): cell and 0-based line.</summary>
+internal sealed record UnknownMagic(int CellIndex, int Line, string Name);
+
 /// <summary>
 /// The C# of a notebook as ONE script: the C#-bearing cells in order, each with every non-C# line blanked (same
-/// length, same line breaks), separated by a line break. Positions inside a cell are the same in the script, so
+/// length, same line breaks), each followed by a line holding a single ';'. Positions inside a cell are the same in the script, so
 /// diagnostics map back by offset and rewrites go back cell by cell.
 /// </summary>
+/// <remarks>
+/// The kernel runs each cell as a script submission: a <c>using</c> or <c>#r</c> in any cell applies to the cells after
+/// it. Joined into one compilation unit, a <c>using</c> after the first cell's statements would have no effect, so every
+/// cell's using directives are also given as <see cref="HoistedUsings"/> (global usings of a second document), which
+/// keeps every position of the script unchanged.
+/// </remarks>
 internal sealed partial class NotebookScript
 {
-    private NotebookScript(string text, IReadOnlyList<ScriptPiece> pieces, IReadOnlyList<(string Id, string? Version)> packages, IReadOnlyList<string> files)
+    private NotebookScript(string text, IReadOnlyList<ScriptPiece> pieces, IReadOnlyList<PackageRequest> packages, IReadOnlyList<string> sources,
+        IReadOnlyList<string> files, IReadOnlyList<string> usings, IReadOnlyList<UnknownMagic> unknownMagics)
     {
         Text = text;
         Pieces = pieces;
         NuGetReferences = packages;
+        NuGetSources = sources;
         FileReferences = files;
+        HoistedUsings = usings;
+        UnknownMagics = unknownMagics;
     }
 
     public string Text { get; }
     public IReadOnlyList<ScriptPiece> Pieces { get; }
 
-    /// <summary>Packages named by <c>#r "nuget: Id, Version"</c> in C# sections.</summary>
-    public IReadOnlyList<(string Id, string? Version)> NuGetReferences { get; }
+    /// <summary>Packages named by <c>#r "nuget: Id, Version"</c> in C# sections (the version as written, or null).</summary>
+    public IReadOnlyList<PackageRequest> NuGetReferences { get; }
+
+    /// <summary>Package sources named by <c>#i "nuget: SOURCE"</c> in C# sections, as written.</summary>
+    public IReadOnlyList<string> NuGetSources { get; }
 
     /// <summary>Assemblies named by <c>#r "path.dll"</c>.</summary>
     public IReadOnlyList<string> FileReferences { get; }
+
+    /// <summary>Every cell's using directives as <c>global using</c> directives, in cell order, without duplicates.</summary>
+    public IReadOnlyList<string> HoistedUsings { get; }
+
+    /// <summary>Magic command lines the tool does not know; their cells' C# is analysed, the lines themselves are not.</summary>
+    public IReadOnlyList<UnknownMagic> UnknownMagics { get; }
 
     public static NotebookScript Build(IEnumerable<(int CellIndex, string Text, string? BaseKernel)> cells)
     {
         var builder = new StringBuilder();
         var pieces = new List<ScriptPiece>();
-        var packages = new List<(string, string?)>();
+        var packages = new List<PackageRequest>();
+        var sources = new List<string>();
         var files = new List<string>();
+        var usings = new List<string>();
+        var unknownMagics = new List<UnknownMagic>();
         foreach (var (cellIndex, text, baseKernel) in cells)
         {
             var lines = Kernels.Classify(text, baseKernel);
+            unknownMagics.AddRange(Kernels.UnknownMagics(text, lines).Select(m => new UnknownMagic(cellIndex, m.Line, m.Name)));
             if (!lines.Any(l => l.Kind == Kernels.LineKind.CSharp && !string.IsNullOrWhiteSpace(text.Substring(l.Start, l.Length))))
             {
                 continue;
@@ -55,30 +84,65 @@ internal sealed partial class NotebookScript
                     var span = new TextSpan(start, length);
                     masked.Add(span);
                     TextEdits.Blank(chars, span);
-                    CollectReference(text.Substring(start, length), packages, files);
+                    CollectDirective(text.Substring(start, length), packages, sources, files);
                 }
             }
 
+            // A #! line starts a new submission (a .dib section, a cell's kernel selector): its usings come first again.
+            var boundaries = masked.Where(m => text.AsSpan(m.Start, m.Length).TrimStart().StartsWith("#!")).ToList();
+            var code = new string(chars);
+            var segmentStart = 0;
+            foreach (var end in boundaries.Select(b => b.Start).Append(code.Length))
+            {
+                usings.AddRange(UsingDirectives(code[segmentStart..end]).Where(u => !usings.Contains(u, StringComparer.Ordinal)));
+                segmentStart = end;
+            }
+
+            // Joined, a submission ending in a display expression (no semicolon) would run into the next one's first
+            // statement and hide it from the analyzers: a ';' ends it, on the blanked #! line and between cells.
+            foreach (var boundary in boundaries)
+            {
+                chars[text.Length - text[boundary.Start..].TrimStart().Length] = ';';
+            }
+
             pieces.Add(new ScriptPiece(cellIndex, text, builder.Length, masked));
-            builder.Append(chars).Append('\n');
+            builder.Append(chars).Append("\n;\n");
         }
 
-        return new NotebookScript(builder.ToString(), pieces, packages, files);
+        return new NotebookScript(builder.ToString(), pieces, packages, sources.Distinct(StringComparer.Ordinal).ToList(), files, usings, unknownMagics);
     }
 
-    private static void CollectReference(string line, List<(string, string?)> packages, List<string> files)
+    /// <summary>A cell's using directives (a submission's usings come first, as in a script), each as a global using.</summary>
+    private static IEnumerable<string> UsingDirectives(string cellCode)
     {
-        var match = ReferenceDirective().Match(line);
+        var root = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(cellCode, new CSharpParseOptions(LanguageVersion.Preview, kind: SourceCodeKind.Script)).GetRoot();
+        return root.Usings.Where(u => u.GlobalKeyword.IsKind(SyntaxKind.None) && !u.ContainsDiagnostics)
+            .Select(u => "global " + u.WithoutTrivia().ToString());
+    }
+
+    private static void CollectDirective(string line, List<PackageRequest> packages, List<string> sources, List<string> files)
+    {
+        var match = Directive().Match(line);
         if (!match.Success)
         {
             return;
         }
 
-        var value = match.Groups[1].Value.Trim();
-        if (value.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase))
+        var value = match.Groups[2].Value.Trim();
+        var isNuGet = value.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase);
+        var body = isNuGet ? value["nuget:".Length..].Trim() : value;
+        if (match.Groups[1].Value == "i")
         {
-            var parts = value["nuget:".Length..].Split(',', 2, StringSplitOptions.TrimEntries);
-            packages.Add((parts[0], parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null));
+            // #i "nuget: SOURCE" adds a package source; #i "path" (an include path for #load) is not about packages.
+            if (isNuGet && body.Length > 0)
+            {
+                sources.Add(body);
+            }
+        }
+        else if (isNuGet)
+        {
+            var parts = body.Split(',', 2, StringSplitOptions.TrimEntries);
+            packages.Add(new PackageRequest(parts[0], parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null));
         }
         else
         {
@@ -86,8 +150,8 @@ internal sealed partial class NotebookScript
         }
     }
 
-    [GeneratedRegex("^\\s*#r\\s+\"([^\"]+)\"")]
-    private static partial Regex ReferenceDirective();
+    [GeneratedRegex("^\\s*#(r|i)\\s*\"([^\"]+)\"")]
+    private static partial Regex Directive();
 
     /// <summary>The piece (cell) holding a script position, and the position inside that cell; null between cells.</summary>
     public (ScriptPiece Piece, int Offset)? Locate(int position)

@@ -14,4 +14,5 @@ internal enum ChangeOutcome
     OutsideRoots,
     ChangedOnDisk,
     WriteFailed,
+    ReadOnly,
 }

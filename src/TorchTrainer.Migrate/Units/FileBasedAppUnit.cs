@@ -12,9 +12,14 @@ internal sealed class FileBasedAppUnit(UnitServices services, FileBasedApp app)
     public async Task<UnitResult> RunAsync(CancellationToken ct)
     {
         var result = new UnitResultBuilder(Name);
-        var problems = new List<string>();
-        var (project, documentId) = app.CreateProject(services.Resolver, problems);
-        result.Warnings.AddRange(problems.Select(p => $"{services.Display(app.File.Path)}: {p}"));
+        var (project, documentId, failure, warnings) = await app.CreateProjectAsync(services.Resolver, ct).ConfigureAwait(false);
+        result.Warnings.AddRange(warnings.Select(w => $"{Name}: {w}"));
+        if (failure is not null)
+        {
+            result.NotAnalysed.Add(new NotAnalysed(Name, failure));
+            return result.Build("not analysed");
+        }
+
         var engineResult = await services.Engine.RunAsync(project, d => d.Id == documentId, ct).ConfigureAwait(false);
         var analysed = await project.GetDocument(documentId)!.GetTextAsync(ct).ConfigureAwait(false);
         var fixedText = engineResult.Changed.TryGetValue(documentId, out var texts) ? texts.New : analysed;

@@ -33,6 +33,10 @@ internal static class InputReader
             {
                 readErrors.Add($"{display(path)}: cannot be read: {ex.Message}");
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                readErrors.Add($"{display(path)}: cannot be read as a notebook: {ex.GetType().Name}: {ex.Message}");
+            }
         }
 
         foreach (var path in inputs.FileBasedApps)

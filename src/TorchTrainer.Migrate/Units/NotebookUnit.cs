@@ -21,33 +21,20 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
             return UnitResult.Skip(Name, $"{services.Display(path)}: no C# cells; skipped", "no C# cells");
         }
 
-        var problems = new List<string>();
-        var references = new List<MetadataReference>(ReferenceResolver.FrameworkReferences);
-        foreach (var (id, version) in script.NuGetReferences)
+        var resolved = await NotebookReferences.ResolveAsync(notebook, services.Resolver, ct).ConfigureAwait(false);
+        result.Warnings.AddRange(resolved.Warnings.Select(w => $"{services.Display(path)}: {w}"));
+        if (resolved.Failures.Count > 0)
         {
-            references.AddRange(services.Resolver.ResolvePackage(id, version, problems, near: path));
+            result.NotAnalysed.AddRange(resolved.Failures.Select(f => new NotAnalysed(Name, f)));
+            return result.Build("not analysed");
         }
 
-        foreach (var file in script.FileReferences)
-        {
-            var full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, file));
-            if (services.Resolver.ResolveFile(full) is { } reference)
-            {
-                references.Add(reference);
-            }
-            else
-            {
-                problems.Add($"#r \"{file}\": no such assembly; types from it are unresolved");
-            }
-        }
-
-        result.Warnings.AddRange(problems.Select(p => $"{services.Display(path)}: {p}"));
         // Analysed as a regular compilation unit (top-level statements), not as a script: analyzers' operation actions
         // do not run on a script's global statements (only on its field initializers and members), so a legacy read in a
         // cell's plain statement, e.g. Console.WriteLine(results.LossHistory[^1]), went unreported. The C# compiler still
-        // binds statements after type declarations, late usings and a cell's trailing expression (with errors, which
-        // the analyzers do not mind), so every cell is analysed.
-        var (project, documentId) = AdhocProjects.Create(Path.GetFileNameWithoutExtension(path), path, script.Text, SourceCodeKind.Regular, references);
+        // binds statements after type declarations and a cell's trailing expression (with errors, which the analyzers
+        // do not mind), so every cell is analysed; each cell's usings are hoisted as global usings (NotebookScript).
+        var (project, documentId) = AdhocProjects.Create(Path.GetFileNameWithoutExtension(path), path, script.Text, SourceCodeKind.Regular, resolved.References, script.HoistedUsings);
         var engineResult = await services.Engine.RunAsync(project, d => d.Id == documentId, ct).ConfigureAwait(false);
         var analysed = await project.GetDocument(documentId)!.GetTextAsync(ct).ConfigureAwait(false);
         var fixedText = engineResult.Changed.TryGetValue(documentId, out var texts) ? texts.New : analysed;

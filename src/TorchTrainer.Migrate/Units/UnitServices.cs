@@ -33,9 +33,6 @@ internal sealed class UnitServices(MigrateOptions options, FixEngine engine, Cha
                 }
 
                 break;
-            case ChangeOutcome.OutsideRoots:
-                result.Warnings.Add(message!);
-                break;
             default:
                 result.Errors.Add(message!);
                 break;
@@ -71,8 +68,10 @@ internal sealed class UnitServices(MigrateOptions options, FixEngine engine, Cha
             }
         }
 
-        var fixedCount = fixedPerRule.Values.Sum();
-        return result.Build(final.Count == 0 ? "nothing to migrate" : $"{final.Count} legacy use(s), {fixedCount} {(Options.Writes ? "fixed" : "fixable")}");
+        // Counted from the findings' final status, as the summary counts them: a use whose file was not written is not fixed.
+        var fixedCount = final.Count(f => f.Status != FindingStatus.Unfixable);
+        return result.Build(final.Count == 0 ? "nothing to migrate"
+            : $"{final.Count} legacy use(s), {fixedCount} {(Options.Writes ? "fixed" : "fixable")}{(notWritten.Count > 0 ? ", file(s) not written" : "")}");
     }
 
     /// <summary>True for a path under a bin or obj folder (generated code is never rewritten).</summary>

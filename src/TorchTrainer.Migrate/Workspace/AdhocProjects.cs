@@ -14,8 +14,9 @@ internal static class AdhocProjects
         "System.Text", "System.Threading", "System.Threading.Tasks",
     ];
 
+    /// <summary>A single-document project; <paramref name="globalUsings"/> adds <c>global using …;</c> lines (a notebook's cell usings) to the regular kind's generated usings document.</summary>
     public static (Project Project, DocumentId DocumentId) Create(string name, string filePath, string text, SourceCodeKind kind,
-        IEnumerable<MetadataReference> references)
+        IEnumerable<MetadataReference> references, IEnumerable<string>? globalUsings = null)
     {
         var workspace = new AdhocWorkspace();
         var projectId = ProjectId.CreateNewId(name);
@@ -38,9 +39,9 @@ internal static class AdhocProjects
         };
         if (kind == SourceCodeKind.Regular)
         {
-            var globalUsings = string.Concat(DefaultUsings.Select(u => $"global using global::{u};\n"));
+            var usings = string.Concat(DefaultUsings.Select(u => $"global using global::{u};\n").Concat((globalUsings ?? []).Select(u => u + "\n")));
             documents.Add(DocumentInfo.Create(DocumentId.CreateNewId(projectId), "GlobalUsings.g.cs",
-                loader: TextLoader.From(TextAndVersion.Create(SourceText.From(globalUsings), VersionStamp.Create())),
+                loader: TextLoader.From(TextAndVersion.Create(SourceText.From(usings), VersionStamp.Create())),
                 isGenerated: true));
         }
 

@@ -1,0 +1,97 @@
+using System.Text.Json;
+
+namespace TorchTrainer.Migrate.Workspace;
+
+/// <summary>
+/// The parts of NuGet's <c>project.assets.json</c> (the restore's output) the tool reads: the compile assets NuGet
+/// chose for a target framework, the package folders they lie in, and the restore's logged errors.
+/// </summary>
+internal sealed class AssetsFile
+{
+    private AssetsFile(IReadOnlyList<string> errors, IReadOnlyList<string> compileAssemblies)
+    {
+        Errors = errors;
+        CompileAssemblies = compileAssemblies;
+    }
+
+    /// <summary>The restore's errors as NuGet logged them ("NU1101: Unable to find package …").</summary>
+    public IReadOnlyList<string> Errors { get; }
+
+    /// <summary>
+    /// Full paths of the compile assemblies of every package restored for the framework (the target without a runtime
+    /// identifier), looked up in the package folders in NuGet's order; empty placeholders (<c>_._</c>) skipped.
+    /// </summary>
+    public IReadOnlyList<string> CompileAssemblies { get; }
+
+    public static AssetsFile? TryRead(string path, string framework)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            var errors = new List<string>();
+            if (document.RootElement.TryGetProperty("logs", out var logs) && logs.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var log in logs.EnumerateArray())
+                {
+                    if (Text(log, "level") is { } level && level.Equals("Error", StringComparison.OrdinalIgnoreCase))
+                    {
+                        errors.Add($"{Text(log, "code")}: {Text(log, "message")}");
+                    }
+                }
+            }
+
+            return new AssetsFile(errors, ReadCompileAssemblies(document.RootElement, framework));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static List<string> ReadCompileAssemblies(JsonElement root, string framework)
+    {
+        var folders = root.TryGetProperty("packageFolders", out var f) && f.ValueKind == JsonValueKind.Object
+            ? f.EnumerateObject().Select(p => p.Name).ToList()
+            : [];
+        if (!root.TryGetProperty("targets", out var targets) || !root.TryGetProperty("libraries", out var libraries))
+        {
+            return [];
+        }
+
+        var all = targets.EnumerateObject().ToList();
+        var target = all.FirstOrDefault(t => t.Name.Equals(framework, StringComparison.OrdinalIgnoreCase));
+        if (target.Value.ValueKind != JsonValueKind.Object)
+        {
+            target = all.FirstOrDefault(t => !t.Name.Contains('/', StringComparison.Ordinal));
+        }
+
+        if (target.Value.ValueKind != JsonValueKind.Object)
+        {
+            return [];
+        }
+
+        var result = new List<string>();
+        foreach (var library in target.Value.EnumerateObject())
+        {
+            if (Text(library.Value, "type") != "package" || !library.Value.TryGetProperty("compile", out var compile)
+                || !libraries.TryGetProperty(library.Name, out var info) || Text(info, "path") is not { } packagePath)
+            {
+                continue;
+            }
+
+            foreach (var asset in compile.EnumerateObject().Select(a => a.Name).Where(a => !a.EndsWith("/_._", StringComparison.Ordinal)))
+            {
+                var full = folders.Select(folder => Path.Combine(folder, packagePath, asset)).FirstOrDefault(File.Exists);
+                if (full is not null)
+                {
+                    result.Add(full);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security;
+using System.Text;
+
+namespace TorchTrainer.Migrate.Workspace;
+
+/// <summary>A package a notebook or file-based app names: its id and the version (range) as written; null: none written.</summary>
+internal sealed record PackageRequest(string Id, string? Version)
+{
+    public override string ToString() => Version is null ? Id : $"{Id} {Version}";
+}
+
+/// <summary>What a restore gave: the compile assemblies of every package in the closure, or the reason it failed.</summary>
+internal sealed record RestoreOutcome(IReadOnlyList<string> CompileAssemblies, string? Failure);
+
+/// <summary>
+/// Restores packages the way the real tools do, with NuGet itself (the dotnet CLI), never by reading package folders by
+/// hand: version ranges, floating and prerelease wildcards, sources, credentials, global and fallback package folders
+/// are all NuGet's. A notebook's references are restored through a generated project in a temporary folder whose
+/// nuget.config lookup starts at the notebook's folder (<c>RestoreRootConfigDirectory</c>), plus its <c>#i</c> sources
+/// (<c>RestoreAdditionalProjectSources</c>), as the .NET Interactive kernel restores them; a file-based app through
+/// <c>dotnet restore app.cs</c>, the SDK's own virtual project. Restores are cached per run by what they restore.
+/// </summary>
+internal sealed class PackageRestore
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10); // a hang guard: a restore that needs longer is a failure
+
+    // Set in this process by MSBuild Locator for the in-process MSBuild; a child dotnet must find its own.
+    private static readonly string[] MSBuildVariables =
+        ["MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE"];
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<RestoreOutcome>>> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>The target framework references are restored for: the runtime the tool runs on, as the kernel does.</summary>
+    public static string TargetFramework => $"net{Environment.Version.Major}.0";
+
+    /// <summary>
+    /// Restores <paramref name="packages"/> for a notebook in <paramref name="folder"/> (a package with no version: the
+    /// latest stable one, <c>*</c>, as the kernel asks for it), from the folder's NuGet sources and <paramref name="extraSources"/>.
+    /// </summary>
+    public Task<RestoreOutcome> RestoreNotebookAsync(string folder, IReadOnlyList<PackageRequest> packages, IReadOnlyList<string> extraSources, CancellationToken ct)
+    {
+        var key = string.Join('\n', ["notebook", folder, .. packages.Select(p => $"{p.Id.ToLowerInvariant()}\t{p.Version}").Order(StringComparer.Ordinal),
+            "sources", .. extraSources.Order(StringComparer.Ordinal)]);
+        return Cached(key, () => RestoreGeneratedProjectAsync(folder, packages, extraSources, ct));
+    }
+
+    /// <summary>Restores a file-based app's <c>#:package</c>, <c>#:sdk</c> and <c>#:project</c> directives with <c>dotnet restore app.cs</c>.</summary>
+    public Task<RestoreOutcome> RestoreFileBasedAppAsync(string appPath, CancellationToken ct) =>
+        Cached("app\n" + appPath, async () =>
+        {
+            // PublishAot=false: a file-based app publishes native AOT by default, which makes restore fetch the ILCompiler
+            // and runtime packs; analysis needs only the compile assets, and a machine without those packs must not make
+            // the app "not analysed". NuGetAudit=false: no vulnerability look-up either.
+            var (exit, output) = await RunDotnetAsync(Path.GetDirectoryName(appPath)!,
+                ["restore", appPath, "-p:PublishAot=false", "-p:NuGetAudit=false", "-getProperty:ProjectAssetsFile"], ct).ConfigureAwait(false);
+            // -getProperty prints the property's value as the last line, whether the restore succeeded or not.
+            var assets = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.EndsWith("project.assets.json", StringComparison.Ordinal));
+            return Outcome(exit, output, assets, TargetFramework);
+        });
+
+    private Task<RestoreOutcome> Cached(string key, Func<Task<RestoreOutcome>> restore) =>
+        _cache.GetOrAdd(key, _ => new Lazy<Task<RestoreOutcome>>(restore)).Value;
+
+    private static async Task<RestoreOutcome> RestoreGeneratedProjectAsync(string folder, IReadOnlyList<PackageRequest> packages, IReadOnlyList<string> extraSources, CancellationToken ct)
+    {
+        var work = Directory.CreateTempSubdirectory("trainer-migrate-restore-");
+        try
+        {
+            // Stubs stop MSBuild from importing anything above the temporary folder (central package management included).
+            foreach (var stub in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+            {
+                await File.WriteAllTextAsync(Path.Combine(work.FullName, stub), "<Project />", ct).ConfigureAwait(false);
+            }
+
+            var project = Path.Combine(work.FullName, "NotebookReferences.csproj");
+            await File.WriteAllTextAsync(project, ProjectText(folder, packages, extraSources), ct).ConfigureAwait(false);
+            var (exit, output) = await RunDotnetAsync(work.FullName, ["restore", project], ct).ConfigureAwait(false);
+            return Outcome(exit, output, Path.Combine(work.FullName, "obj", "project.assets.json"), TargetFramework);
+        }
+        finally
+        {
+            try
+            {
+                work.Delete(recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static string ProjectText(string folder, IReadOnlyList<PackageRequest> packages, IReadOnlyList<string> extraSources)
+    {
+        static string X(string s) => SecurityElement.Escape(s);
+        var items = new StringBuilder();
+        foreach (var package in packages)
+        {
+            items.Append($"    <PackageReference Include=\"{X(package.Id)}\" Version=\"{X(string.IsNullOrWhiteSpace(package.Version) ? "*" : package.Version.Trim())}\" />\n");
+        }
+
+        return $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>{TargetFramework}</TargetFramework>
+                <RestoreRootConfigDirectory>{X(folder)}</RestoreRootConfigDirectory>
+                <RestoreAdditionalProjectSources>{X(string.Join(';', extraSources))}</RestoreAdditionalProjectSources>
+                <DisableImplicitNuGetFallbackFolder>true</DisableImplicitNuGetFallbackFolder>
+                <!-- Only the compile assets are read: no vulnerability audit (a network look-up, warnings only). -->
+                <NuGetAudit>false</NuGetAudit>
+              </PropertyGroup>
+              <ItemGroup>
+            {items}  </ItemGroup>
+            </Project>
+            """;
+    }
+
+    private static RestoreOutcome Outcome(int exit, string output, string? assetsPath, string framework)
+    {
+        var assets = assetsPath is not null && File.Exists(assetsPath) ? AssetsFile.TryRead(assetsPath, framework) : null;
+        if (exit != 0 || assets is null)
+        {
+            var errors = assets?.Errors is { Count: > 0 } logged ? logged : ErrorLines(output);
+            return new RestoreOutcome([], errors.Count > 0 ? string.Join("; ", errors) : $"dotnet restore exited with {exit}: {Tail(output)}");
+        }
+
+        return new RestoreOutcome(assets.CompileAssemblies, null);
+    }
+
+    private static List<string> ErrorLines(string output) =>
+        output.Split('\n', StringSplitOptions.TrimEntries)
+            .Where(l => l.Contains(": error ", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf(": error ", StringComparison.Ordinal) + 2)..])
+            .Distinct(StringComparer.Ordinal).ToList();
+
+    private static string Tail(string output)
+    {
+        var text = output.Trim();
+        return text.Length <= 400 ? text : "…" + text[^400..];
+    }
+
+    private static async Task<(int Exit, string Output)> RunDotnetAsync(string workingDirectory, IReadOnlyList<string> args, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.ArgumentList.Add("-nologo");
+        foreach (var name in MSBuildVariables)
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} could not be started");
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            ct.ThrowIfCancellationRequested();
+            return (-1, $"dotnet {string.Join(' ', args)} did not finish within {Limit.TotalMinutes:0} minutes");
+        }
+
+        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
+    }
+
+    /// <summary>The dotnet host this tool runs on (so the restore uses the same SDK), else the one on PATH.</summary>
+    private static string DotnetHost()
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
+        {
+            return host;
+        }
+
+        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            return self;
+        }
+
+        // <dotnet root>/shared/Microsoft.NETCore.App/<version>/ → <dotnet root>/dotnet
+        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        var candidate = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+        return File.Exists(candidate) ? candidate : "dotnet";
+    }
+}

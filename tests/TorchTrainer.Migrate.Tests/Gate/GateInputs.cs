@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using TorchTrainer.Migrate.Tests.Fixtures;
+
+namespace TorchTrainer.Migrate.Tests.Gate;
+
+/// <summary>Inputs for the CI-gate tests (issue 8): notebooks written as Jupyter writes them, and a view of a folder's files.</summary>
+internal static class GateInputs
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The legacy cell code on the real TorchTrainer, and what the shipped fixes make of it.</summary>
+    public const string LegacyUse = "Console.WriteLine(r.LossHistory[^1]);";
+
+    public const string MigratedUse = "Console.WriteLine(r.FinalLoss);";
+
+    public static string Results => $"var r = {RealTorchTrainer.TwoEpochResults};";
+
+    /// <summary>A C# .ipynb (kernelspec .net-csharp) with one code cell per argument, sources split into lines as Jupyter does.</summary>
+    public static string Ipynb(params string[] cells) => JsonSerializer.Serialize(new
+    {
+        cells = cells.Select(c => new { cell_type = "code", execution_count = (int?)null, metadata = new { }, outputs = Array.Empty<object>(), source = Lines(c) }),
+        metadata = new { kernelspec = new { display_name = ".NET (C#)", language = "C#", name = ".net-csharp" } },
+        nbformat = 4,
+        nbformat_minor = 2,
+    }, Json) + "\n";
+
+    /// <summary>The code cells' sources of an .ipynb, read back with System.Text.Json.</summary>
+    public static List<string> Cells(string ipynb)
+    {
+        using var document = JsonDocument.Parse(ipynb);
+        return document.RootElement.GetProperty("cells").EnumerateArray()
+            .Select(c => string.Concat(c.GetProperty("source").EnumerateArray().Select(l => l.GetString()))).ToList();
+    }
+
+    private static string[] Lines(string text)
+    {
+        var lines = text.Split('\n');
+        return lines.Select((l, i) => i < lines.Length - 1 ? l + "\n" : l).Where(l => l.Length > 0).ToArray();
+    }
+
+    /// <summary>Every file and link under <paramref name="folder"/> (links not followed) with its content hash or link target.</summary>
+    public static SortedDictionary<string, string> Snapshot(string folder)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([folder]);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(current))
+            {
+                var info = new FileInfo(entry);
+                var key = Path.GetRelativePath(folder, entry);
+                if (info.LinkTarget is { } target)
+                {
+                    result[key] = "-> " + target;
+                }
+                else if (Directory.Exists(entry))
+                {
+                    pending.Push(entry);
+                }
+                else
+                {
+                    result[key] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(entry))) + " " + info.UnixFileMode;
+                }
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,90 @@
+using TorchTrainer.Migrate.Tests.Fixtures;
+using static TorchTrainer.Migrate.Tests.Gate.GateInputs;
+
+namespace TorchTrainer.Migrate.Tests.Gate;
+
+/// <summary>
+/// Issue 8: notebook cells are analysed with the kernel's semantics. A <c>using</c> written in a later cell applies to
+/// the cells after it (joined into one compilation unit it used to have no effect and hid every use); unknown magic
+/// commands are reported, not silently dropped.
+/// </summary>
+public sealed class KernelSemanticsTests
+{
+    [Fact]
+    public async Task A_using_in_a_later_ipynb_cell_does_not_hide_the_legacy_uses_after_it()
+    {
+        using var dir = new TempDir();
+        RealTorchTrainer.WriteNuGetConfig(dir.Path);
+        string[] cells =
+        [
+            $"#r \"nuget: TorchTrainer, {RealTorchTrainer.PackageVersion}\"\nvar greeting = \"hello\";\nConsole.WriteLine(greeting);",
+            $"using TorchTrainer;\n{Results}\n{LegacyUse}",
+            "using System.Globalization;\nvar val = r.ValLossHistory;",
+        ];
+        dir.Write("late.ipynb", Ipynb(cells));
+
+        var check = await Tool.RunAsync(dir.Path, "--check", "late.ipynb");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("2 legacy use(s) found", check.Output);
+
+        var migrate = await Tool.RunAsync(dir.Path, "late.ipynb");
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Equal(
+            [cells[0], $"using TorchTrainer;\n{Results}\n{MigratedUse}", "using System.Globalization;\nvar val = r.MetricsSummary.ValLoss;"],
+            Cells(dir.Text("late.ipynb")));
+
+        var after = await Tool.RunAsync(dir.Path, "--check", "late.ipynb");
+        Assert.True(after.ExitCode == 0, after.ToString());
+    }
+
+    [Fact]
+    public async Task A_using_in_a_later_dib_section_does_not_hide_the_legacy_uses_after_it()
+    {
+        using var dir = new TempDir();
+        RealTorchTrainer.WriteNuGetConfig(dir.Path);
+        var dib = $"""
+            #!csharp
+
+            #r "nuget: TorchTrainer, {RealTorchTrainer.PackageVersion}"
+            var greeting = "hello";
+            greeting
+
+            #!markdown
+
+            Uses `r.LossHistory` below.
+
+            #!csharp
+
+            using TorchTrainer;
+            {Results}
+            {LegacyUse}
+
+            """;
+        dir.Write("late.dib", dib);
+
+        var check = await Tool.RunAsync(dir.Path, "--check", "late.dib");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("1 legacy use(s) found", check.Output);
+
+        var migrate = await Tool.RunAsync(dir.Path, "late.dib");
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Equal(dib.Replace(LegacyUse, MigratedUse, StringComparison.Ordinal), dir.Text("late.dib"));
+    }
+
+    [Fact]
+    public async Task An_unknown_magic_is_reported_with_its_cell_and_the_cell_is_still_analysed()
+    {
+        using var dir = new TempDir();
+        RealTorchTrainer.WriteNuGetConfig(dir.Path);
+        dir.Write("magic.ipynb", Ipynb(
+            $"#r \"nuget: TorchTrainer, {RealTorchTrainer.PackageVersion}\"\nusing TorchTrainer;\n{Results}",
+            $"#!time\n#!frobnicate --fast\n{LegacyUse}"));
+
+        var check = await Tool.RunAsync(dir.Path, "--check", "magic.ipynb");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("warning: magic.ipynb: unknown magic command #!frobnicate (cell 2, line 2)", check.Output);
+        Assert.DoesNotContain("#!time", check.Output);   // a .NET Interactive magic: nothing to say
+        Assert.Contains("1 legacy use(s) found", check.Output);
+    }
+}
