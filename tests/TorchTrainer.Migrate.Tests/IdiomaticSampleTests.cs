@@ -36,7 +36,8 @@ public sealed class IdiomaticSampleTests
             File.Copy(file, Path.Combine(dir.Path, Path.GetFileName(file)));
         }
 
-        // Out of the repository, the copy imports the repository's settings (implicit usings, the TorchSharp native fix)
+        // Out of the repository, the copy imports the repository's settings (implicit usings, the TorchSharp native fix,
+        // the central package versions: the sample's TorchSharp-cpu backend has its version there)
         // and references its TorchTrainer project, which the test build has built (not rebuilt here).
         var torchTrainer = Path.Combine(Repository.Root, "src", "TorchTrainer", "TorchTrainer.csproj");
         var project = File.ReadAllText(Path.Combine(sample, "LegacyTraining.csproj"))
@@ -45,6 +46,7 @@ public sealed class IdiomaticSampleTests
         dir.Write("LegacyTraining.csproj", project);
         dir.Write("Directory.Build.props", $"""<Project><Import Project="{Path.Combine(Repository.Root, "Directory.Build.props")}" /></Project>""");
         dir.Write("Directory.Build.targets", $"""<Project><Import Project="{Path.Combine(Repository.Root, "Directory.Build.targets")}" /></Project>""");
+        dir.Write("Directory.Packages.props", $"""<Project><Import Project="{Path.Combine(Repository.Root, "Directory.Packages.props")}" /></Project>""");
 
         var before = BuildAndRun(dir.Path, "before");
         AssertPrintsTheLegacyReport(before, Path.Combine(dir.Path, "run-before"));

@@ -5,7 +5,7 @@ namespace TorchTrainer.Migrate.Tests;
 
 /// <summary>
 /// <c>--to-file-based</c> as a command: what it writes, where, what it refuses and its exit codes. The converted apps
-/// are built and run in RealAnalyzers/ToFileBasedAppTests; here the test analyzer stands in for TRN0001.
+/// are built and run, with TorchTrainer's legacy uses fixed, in RealAnalyzers/ToFileBasedAppTests.
 /// </summary>
 public sealed class ToFileBasedTests
 {
@@ -33,7 +33,7 @@ public sealed class ToFileBasedTests
         return lines.Select((line, i) => i < lines.Length - 1 ? line + "\n" : line).ToArray();
     }
 
-    // A stand-in for TorchTrainer's type (the test analyzer matches the name), declared in a cell as scripts allow.
+    // A type of the notebook's own that happens to be named like TorchTrainer's, declared in a cell as scripts allow.
     private const string LegacyCell = """
         class TrainingResults { public List<double> LossHistory { get; } = new() { 2.91, 2.5 }; }
         var r = new TrainingResults();
@@ -55,7 +55,8 @@ public sealed class ToFileBasedTests
         var app = dir.Text("nb/report.cs");
         Assert.Contains("#:property ImplicitUsings=disable", app);
         Assert.Contains("// # Report\n// See `r.LossHistory`.\n", app);
-        Assert.Contains("Console.WriteLine(r.MetricsSummary.TrainLoss[^1]);", app);   // the test analyzer's fix
+        // The notebook's own class named TrainingResults is not TorchTrainer's: the shipped analyzers leave its member alone.
+        Assert.Contains("Console.WriteLine(r.LossHistory[^1]);", app);
         // The class moved after the statements, where C# wants type declarations next to top-level code.
         Assert.True(app.IndexOf("class TrainingResults {", StringComparison.Ordinal) > app.IndexOf("Console.WriteLine(r.", StringComparison.Ordinal), app);
         Assert.Contains("// class TrainingResults: declared at the end of this file (C# wants types after the top-level statements)\nvar r = new TrainingResults();", app);

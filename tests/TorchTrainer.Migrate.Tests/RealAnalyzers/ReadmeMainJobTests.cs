@@ -12,7 +12,7 @@ public sealed class ReadmeMainJobTests
     private const string Diff = """
         --- a/src/Samples/LegacyTraining/Program.cs
         +++ b/src/Samples/LegacyTraining/Program.cs
-        @@ -39,9 +39,9 @@
+        @@ -44,10 +44,10 @@
          // ---- the v3 report: this is the block that crashed after 166 minutes when the field was renamed ----
          Console.WriteLine($"✅ Training finished in {results.TrainingTime.TotalSeconds:F1}s ({results.TrainingTime.TotalMinutes:F1} min)");
          Console.WriteLine("📊 Final Metrics:");
@@ -26,6 +26,7 @@ public sealed class ReadmeMainJobTests
         +var bestEpoch = results.MetricsSummary.ValLoss.ToList().IndexOf(results.MetricsSummary.ValLoss.Min()) + 1;
          Console.WriteLine($"   Best Epoch: {bestEpoch}");
          Console.WriteLine($"Results: {Path.GetFullPath(Path.Combine(output, "results.json"))}");
+         Console.WriteLine($"Loss curve: {lossCurve.ImagePath ?? "not drawn (no finite loss)"}");
 
         """;
 
