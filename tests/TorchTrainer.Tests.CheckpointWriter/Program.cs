@@ -11,6 +11,8 @@ using static TorchSharp.torch;
 var folder = args[0];
 var blockAtWrite = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
 torch.manual_seed(1);
+// Temporary files a killed earlier run left behind: the one this process is writing is the one not among them.
+var leftBefore = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories).ToHashSet() : [];
 var writes = 0;
 var model = new HookedModel(() =>
 {
@@ -19,8 +21,8 @@ var model = new HookedModel(() =>
         return;
     }
 
-    // This process's temporary file (<file>.<pid>.tmp); a killed earlier run may have left its own.
-    var temp = Directory.GetFiles(folder, $"*.{Environment.ProcessId}.tmp", SearchOption.AllDirectories).Single();
+    // This process's temporary file (the atomic writer's .<name>.<guid>.tmp), created since the process started.
+    var temp = Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories).Where(f => !leftBefore.Contains(f)).Single();
     Console.WriteLine($"writing {temp}");
     Console.Out.Flush();
     Thread.Sleep(Timeout.Infinite);
