@@ -264,7 +264,7 @@ public sealed class LegacyShimTests : IDisposable
         var results = TrainingResults.FromMetrics(Notebook());
 
         Assert.Equal(2.10, results.LossHistory[^1]);
-        Assert.Equal(2.81, ((IReadOnlyList<double>)results["val_loss_history"])[^1]);
+        Assert.Equal(2.81, ((IReadOnlyList<double>)results["val_loss_history"]!)[^1]);
         Assert.Equal(2, _scope.FallbackLines.Length);
     }
 
