@@ -1,6 +1,7 @@
-using System.Diagnostics;
 using System.Security;
 using System.Text.Json;
+
+using TorchTrainer.Migrate.Workspace;
 
 namespace TorchTrainer.Migrate.Conversion;
 
@@ -11,9 +12,6 @@ namespace TorchTrainer.Migrate.Conversion;
 /// </summary>
 internal static class NuGetVersionResolver
 {
-    // Variables an MSBuild-hosting parent (MSBuildLocator) sets for itself; a child dotnet must find its own SDK.
-    private static readonly string[] HostVariables = ["MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildLoadMicrosoftTargetsReadOnly"];
-
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
     /// <summary>The version <paramref name="range"/> of <paramref name="id"/> resolves to, or the reason it does not.</summary>
@@ -60,7 +58,7 @@ internal static class NuGetVersionResolver
                 args.AddRange(["--configfile", config]);
             }
 
-            var (exit, output) = await RunDotnetAsync(work.FullName, args, ct).ConfigureAwait(false);
+            var (exit, output) = await DotnetCli.RunAsync(work.FullName, args, Limit, ct).ConfigureAwait(false);
             var assets = Path.Combine(work.FullName, "obj", "project.assets.json");
             var what = string.Join(", ", packages.Select(p => $"{p.Id} {p.Range}"));
             if (exit != 0 || !File.Exists(assets))
@@ -112,43 +110,4 @@ internal static class NuGetVersionResolver
         return null;
     }
 
-    private static async Task<(int Exit, string Output)> RunDotnetAsync(string folder, IEnumerable<string> args, CancellationToken ct)
-    {
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in HostVariables)
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(Limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet restore did not finish within {Limit.TotalMinutes:0} minutes");
-        }
-
-        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
-    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace TorchTrainer.Migrate.Workspace;
@@ -10,6 +9,8 @@ namespace TorchTrainer.Migrate.Workspace;
 /// </summary>
 internal static partial class DotnetRestore
 {
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(30); // a hang guard: one restore of a whole solution
+
     /// <summary>What one restore reported: per project (full path), the error lines that name it; and the run's other errors.</summary>
     internal sealed record Outcome(IReadOnlyDictionary<string, IReadOnlyList<string>> ProjectErrors, IReadOnlyList<string> OtherErrors);
 
@@ -76,25 +77,9 @@ internal static partial class DotnetRestore
 
     private static async Task<(int ExitCode, List<string> Output)> RunDotnetAsync(IReadOnlyList<string> arguments, CancellationToken ct)
     {
-        var start = new ProcessStartInfo(DotnetHost(), arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet could not be started");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct).ConfigureAwait(false);
-        var text = await stdout.ConfigureAwait(false) + "\n" + await stderr.ConfigureAwait(false);
-        return (process.ExitCode, text.Split('\n').Select(l => l.TrimEnd('\r')).ToList());
+        var (exitCode, text) = await DotnetCli.RunAsync(Environment.CurrentDirectory, arguments, Limit, ct).ConfigureAwait(false);
+        return (exitCode, text.Split('\n').Select(l => l.TrimEnd('\r')).ToList());
     }
-
-    /// <summary>The dotnet host running this tool (DOTNET_HOST_PATH when set by the CLI), else dotnet on the PATH.</summary>
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     /// <summary>"/path/App.csproj : error NU1101: message [/path/all.sln]" (the bracketed entry project is optional).</summary>
     [GeneratedRegex(@"^\s*(?<path>.+?)\s*:\s*error\s+(?<message>[A-Z]+\d+:.*?)(\s+\[[^\]]+\])?\s*$")]

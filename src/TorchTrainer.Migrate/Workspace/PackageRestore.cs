@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Text;
 
@@ -27,9 +25,6 @@ internal sealed class PackageRestore
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10); // a hang guard: a restore that needs longer is a failure
 
-    // Set in this process by MSBuild Locator for the in-process MSBuild; a child dotnet must find its own.
-    private static readonly string[] MSBuildVariables =
-        ["MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "MSBuildLoadMicrosoftTargetsReadOnly", "MSBUILDNOINPROCNODE"];
 
     private readonly ConcurrentDictionary<string, Lazy<Task<RestoreOutcome>>> _cache = new(StringComparer.Ordinal);
 
@@ -141,64 +136,6 @@ internal sealed class PackageRestore
         return text.Length <= 400 ? text : "…" + text[^400..];
     }
 
-    private static async Task<(int Exit, string Output)> RunDotnetAsync(string workingDirectory, IReadOnlyList<string> args, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.ArgumentList.Add("-nologo");
-        foreach (var name in MSBuildVariables)
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} could not be started");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(Limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            ct.ThrowIfCancellationRequested();
-            return (-1, $"dotnet {string.Join(' ', args)} did not finish within {Limit.TotalMinutes:0} minutes");
-        }
-
-        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
-    }
-
-    /// <summary>The dotnet host this tool runs on (so the restore uses the same SDK), else the one on PATH.</summary>
-    private static string DotnetHost()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
-        {
-            return host;
-        }
-
-        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            return self;
-        }
-
-        // <dotnet root>/shared/Microsoft.NETCore.App/<version>/ → <dotnet root>/dotnet
-        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-        var candidate = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
-        return File.Exists(candidate) ? candidate : "dotnet";
-    }
+    private static Task<(int ExitCode, string Output)> RunDotnetAsync(string workingDirectory, IReadOnlyList<string> args, CancellationToken ct) =>
+        DotnetCli.RunAsync(workingDirectory, [.. args, "-nologo"], Limit, ct);
 }
