@@ -20,6 +20,8 @@ var train = TrainingData.FromTensors(inputs[..split], targets[..split], batchSiz
 var validation = TrainingData.FromTensors(inputs[split..], targets[split..], batchSize: 1024);
 
 Console.WriteLine($"Corpus: {corpus.Text.Length:N0} characters, alphabet of {corpus.Alphabet.Length}; {split:N0} training windows.");
+// The model's initial weights come from torch's generator: seed it before building the model, so runs repeat.
+TorchSharp.torch.manual_seed(7);
 var model = new CharLanguageModel(corpus.Alphabet.Length, Context);
 
 // What people would rather look at than read, next to results.json: the loss curve (train and validation per epoch)

@@ -12,7 +12,7 @@ public sealed class ReadmeMainJobTests
     private const string Diff = """
         --- a/src/Samples/LegacyTraining/Program.cs
         +++ b/src/Samples/LegacyTraining/Program.cs
-        @@ -44,10 +44,10 @@
+        @@ -46,10 +46,10 @@
          // ---- the v3 report: this is the block that crashed after 166 minutes when the field was renamed ----
          Console.WriteLine($"✅ Training finished in {results.TrainingTime.TotalSeconds:F1}s ({results.TrainingTime.TotalMinutes:F1} min)");
          Console.WriteLine("📊 Final Metrics:");
