@@ -9,7 +9,7 @@ namespace TorchTrainer;
 /// </summary>
 public static class ResultKeys
 {
-#pragma warning disable CS1591 // each name is its own documentation; the contract describes the values
+#pragma warning disable CS1591 // each name is its own documentation; docs/contract.md describes the values
     public const string MetricsSummary = KeyNames.MetricsSummary;
     public const string FinalLoss = KeyNames.FinalLoss;
     public const string FinalValLoss = KeyNames.FinalValLoss;

@@ -5,7 +5,7 @@ namespace TorchTrainer;
 
 // System.Text.Json converters for the results types, named by [JsonConverter] on each type, so that
 // JsonSerializer (reflection-based or source-generated, AOT included) writes and reads the results.json
-// contract instead of walking public properties: walking them would lose every metric value (a table is
+// contract (docs/contract.md) instead of walking public properties: walking them would lose every metric value (a table is
 // an IReadOnlyList<EpochMetrics> whose rows' values sit behind an indexer), trip on NaN, and read the
 // legacy members (a deprecation warning, or a LegacyApiException in strict mode, for code that never
 // used them). The converters are public because a source-generated context instantiates them from the

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace TorchTrainer;
 
 /// <summary>
-/// Writes results.json (schema 4). Key order and shape are fixed by the contract; the layout puts
+/// Writes results.json (schema 4). Key order and shape are fixed by docs/contract.md; the layout puts
 /// one key per line and one table row per line, with number arrays on a single line, so files
 /// stay readable and diff well. Doubles are written in their shortest exact (round-trip) form.
 /// NaN is written as <c>null</c>; ±infinity (a diverged loss) as the strings <c>"Infinity"</c> /
