@@ -31,6 +31,7 @@ internal sealed class TempDir : IDisposable
 
     public void Dispose()
     {
+        FileBasedAppArtifacts.DeleteFor(Path);
         try
         {
             Directory.Delete(Path, recursive: true);

@@ -64,7 +64,11 @@ public sealed class PackedPackage : IDisposable
 
     private string PrivatePackages => Path.Combine(_work.FullName, "packages");
 
-    public void Dispose() => TryDelete(_work.FullName);
+    public void Dispose()
+    {
+        TorchTrainer.TestSupport.FileBasedAppArtifacts.DeleteFor(_work.FullName);
+        TryDelete(_work.FullName);
+    }
 
     /// <summary>
     /// Creates a net10.0 console project named Consumer in its own folder, referencing the package, with
