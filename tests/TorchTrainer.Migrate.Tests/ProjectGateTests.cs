@@ -63,16 +63,7 @@ public sealed class ProjectGateTests
             Directory.CreateDirectory(Root);
             // The feed is the only source; packages are extracted into a folder of this test's own (the shared cache is a
             // read-only fallback, for the targeting packs), so nothing is fetched and the shared cache is left alone.
-            var shared = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set
-                ? set : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            File.WriteAllText(At("nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <config><add key="globalPackagesFolder" value="{System.IO.Path.Combine(_dir.Path, "packages")}" /></config>
-                  <packageSources><clear /><add key="local" value="{Feed.Value}" /></packageSources>
-                  <fallbackPackageFolders><clear /><add key="shared" value="{shared}" /></fallbackPackageFolders>
-                </configuration>
-                """);
+            NuGetConfigFile.Write(Root, System.IO.Path.Combine(_dir.Path, "packages"), ("local", Feed.Value));
             File.WriteAllText(System.IO.Path.Combine(_dir.Path, "Directory.Build.props"), "<Project />");
             File.WriteAllText(System.IO.Path.Combine(_dir.Path, "Directory.Build.targets"), "<Project />");
             File.WriteAllText(System.IO.Path.Combine(_dir.Path, "Directory.Packages.props"), "<Project />");

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Xml.Linq;
+using TorchTrainer.TestSupport;
 
 namespace TorchTrainer.Migrate.Tests.Fixtures;
 
@@ -69,23 +70,8 @@ internal static class RealTorchTrainer
     /// </summary>
     /// <remarks><paramref name="withFeed"/> false: nuget.org only (a notebook then names the feed with <c>#i</c>).</remarks>
     public static void WriteNuGetConfig(string folder, bool withFeed = true) =>
-        File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <config>
-                <add key="globalPackagesFolder" value="{Feed.Value.Packages}" />
-              </config>
-              <packageSources>
-                <clear />
-                {(withFeed ? $"<add key=\"real-torchtrainer\" value=\"{Feed.Value.Feed}\" />" : "")}
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <fallbackPackageFolders>
-                <clear />
-                <add key="shared-cache" value="{SharedPackagesFolder()}" />
-              </fallbackPackageFolders>
-            </configuration>
-            """);
+        NuGetConfigFile.Write(folder, Feed.Value.Packages,
+            withFeed ? [("real-torchtrainer", Feed.Value.Feed), ("nuget.org", NuGetConfigFile.NuGetOrg)] : [("nuget.org", NuGetConfigFile.NuGetOrg)]);
 
     private static string FindAssembly()
     {
@@ -117,9 +103,4 @@ internal static class RealTorchTrainer
 
         return (feed, packages);
     }
-
-    private static string SharedPackagesFolder() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder
-            ? folder
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 }

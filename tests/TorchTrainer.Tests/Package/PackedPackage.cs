@@ -110,23 +110,7 @@ public sealed class PackedPackage : IDisposable
     /// sets for its children) and the shared cache as fallback.
     /// </summary>
     public void WriteNuGetConfig(string folder) =>
-        File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <config>
-                <add key="globalPackagesFolder" value="{PrivatePackages}" />
-              </config>
-              <packageSources>
-                <clear />
-                <add key="test-feed" value="{Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <fallbackPackageFolders>
-                <clear />
-                <add key="shared-cache" value="{SharedPackagesFolder()}" />
-              </fallbackPackageFolders>
-            </configuration>
-            """);
+        TorchTrainer.TestSupport.NuGetConfigFile.Write(folder, PrivatePackages, ("test-feed", Feed), ("nuget.org", TorchTrainer.TestSupport.NuGetConfigFile.NuGetOrg));
 
     /// <summary>Runs <c>dotnet</c> with <paramref name="args"/>; fails the test when it exits with non-zero.</summary>
     public ProcessResult Run(string workingDirectory, params string[] args) => Run(workingDirectory, args, expectSuccess: true);
@@ -157,11 +141,6 @@ public sealed class PackedPackage : IDisposable
             $"-p:NuspecOutputPath={Path.Combine(_work.FullName, "nuspec")}{Path.DirectorySeparatorChar}", "-o", Feed);
         return Assert.Single(Directory.GetFiles(Feed, $"TorchTrainer.{Version}.nupkg"));
     }
-
-    private static string SharedPackagesFolder() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder
-            ? folder
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     private static void TryDelete(string folder)
     {
