@@ -20,7 +20,9 @@ internal static class FileBasedAppArtifacts
             return;
         }
 
-        foreach (var app in Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories))
+        // Links are not followed: a test folder may hold a link loop (ln -s .. loop) on purpose.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        foreach (var app in Directory.EnumerateFiles(folder, "*.cs", options))
         {
             var full = Path.GetFullPath(app);
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full.ToUpperInvariant())));

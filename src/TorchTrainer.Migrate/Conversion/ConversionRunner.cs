@@ -159,7 +159,8 @@ internal sealed class ConversionRunner(MigrateOptions options, AnalyzerSet analy
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                ChangeWriter.WriteAtomically(target, new UTF8Encoding(false).GetBytes(fixedApp.Text));
+                var bytes = new UTF8Encoding(false).GetBytes(fixedApp.Text);
+                AtomicFile.Write(target, s => s.Write(bytes));
                 _written++;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -64,7 +64,8 @@ internal sealed class ChangeWriter
 
         try
         {
-            WriteAtomically(target, current.Encode(change.NewText));
+            var bytes = current.Encode(change.NewText);
+            AtomicFile.Write(target, s => s.Write(bytes));
             return (ChangeOutcome.Written, null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -103,32 +104,4 @@ internal sealed class ChangeWriter
         return (File.GetUnixFileMode(path) & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0;
     }
 
-    public static void WriteAtomically(string path, byte[] bytes)
-    {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.trainer-migrate.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            if (!OperatingSystem.IsWindows() && File.Exists(full))
-            {
-                File.SetUnixFileMode(temp, File.GetUnixFileMode(full));
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
 }

@@ -29,7 +29,7 @@ internal static class ReportWriter
             Directory.CreateDirectory(directory);
         }
 
-        ChangeWriter.WriteAtomically(path, stream.ToArray());
+        AtomicFile.Write(path, s => stream.WriteTo(s));
     }
 
     private static string Version => typeof(ReportWriter).Assembly.GetName().Version?.ToString(3) ?? "4.0.0";

@@ -10,8 +10,11 @@ namespace TorchTrainer;
 /// <para>The runtime's one atomic writer: results.json and every file of a checkpoint go through it.
 /// Its steps are, in order: create the temporary file, let the caller write, flush to disk, rename;
 /// a crash before the rename leaves only a temporary file beside an untouched target.</para>
-/// <para>The new file gets default permissions (not the old file's), and a symbolic link at
-/// <c>path</c> is replaced by the file rather than followed.</para>
+/// <para>The new file keeps the permissions of the file it replaces (on Unix), and a symbolic link at
+/// <c>path</c> is replaced by the file rather than followed (callers that must write through a link pass
+/// its target).</para>
+/// <para>One writer for the runtime (results.json, checkpoints) and trainer-migrate (migrated sources,
+/// notebooks, reports): this file is compiled into both.</para>
 /// </remarks>
 internal static class AtomicFile
 {
@@ -45,6 +48,11 @@ internal static class AtomicFile
             {
                 write(new NonClosingStream(stream));
                 stream.Flush(flushToDisk: true);
+            }
+
+            if (!OperatingSystem.IsWindows() && File.Exists(full))
+            {
+                File.SetUnixFileMode(temp, File.GetUnixFileMode(full));
             }
 
             File.Move(temp, full, overwrite: true);
