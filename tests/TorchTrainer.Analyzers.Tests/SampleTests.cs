@@ -19,17 +19,6 @@ public class SampleTests
 {
     private static readonly string SampleFolder = Path.Combine(Repository.Root, "src", "Samples", "LegacyTraining");
 
-    // What the SDK's ImplicitUsings gives the sample (Directory.Build.props turns them on).
-    private const string ImplicitUsings = """
-        global using System;
-        global using System.Collections.Generic;
-        global using System.IO;
-        global using System.Linq;
-        global using System.Net.Http;
-        global using System.Threading;
-        global using System.Threading.Tasks;
-        """;
-
     [Fact]
     public async Task Sample_legacy_report_is_flagged_at_its_lines()
     {
@@ -43,7 +32,7 @@ public class SampleTests
             test.TestState.Sources.Add((Path.GetFileName(file), File.ReadAllText(file)));
         }
 
-        test.TestState.Sources.Add(("GlobalUsings.cs", ImplicitUsings));
+        test.TestState.Sources.Add(("GlobalUsings.cs", TorchTrainerLibrary.ImplicitUsings));
         test.TestState.OutputKind = OutputKind.ConsoleApplication;
         test.TestState.AdditionalReferences.Add(Basic.Reference.Assemblies.Net100.References.SystemRuntimeNumerics); // TorchSharp's Complex
         // Every legacy read in the sample's report, wherever the report sits in the file.

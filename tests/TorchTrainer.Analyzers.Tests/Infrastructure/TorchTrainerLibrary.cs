@@ -107,8 +107,8 @@ public static class TorchTrainerLibrary
         return MetadataReference.CreateFromImage(stream.ToArray(), filePath: "TorchTrainer.dll");
     }
 
-    // What the SDK's ImplicitUsings gives the runtime project.
-    private const string ImplicitUsings = """
+    // What the SDK's ImplicitUsings gives a C# project (the runtime; the sample, where Directory.Build.props turns them on).
+    internal const string ImplicitUsings = """
         global using System;
         global using System.Collections.Generic;
         global using System.IO;
