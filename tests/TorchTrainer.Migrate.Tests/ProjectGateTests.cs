@@ -49,8 +49,26 @@ public sealed class ProjectGateTests
         }
 
         System.IO.Compression.ZipFileExtensions.CreateEntryFromFile(zip, RealTorchTrainer.AssemblyPath, "lib/net8.0/TorchTrainer.dll");
+
+        // A package that brings TorchTrainer only as a dependency: what only a restore can tell.
+        using var reports = System.IO.Compression.ZipFile.Open(System.IO.Path.Combine(feed, $"{ReportsPackage}.1.0.0.nupkg"), System.IO.Compression.ZipArchiveMode.Create);
+        using (var nuspec = new StreamWriter(reports.CreateEntry($"{ReportsPackage}.nuspec").Open()))
+        {
+            nuspec.Write($"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+                  <metadata><id>{ReportsPackage}</id><version>1.0.0</version><authors>tests</authors><description>Depends on TorchTrainer.</description>
+                    <dependencies><group targetFramework="net8.0"><dependency id="TorchTrainer" version="{RealTorchTrainer.PackageVersion}" /></group></dependencies>
+                  </metadata>
+                </package>
+                """);
+        }
+
         return feed;
     });
+
+    /// <summary>The feed's package that depends on TorchTrainer (and holds nothing else).</summary>
+    private const string ReportsPackage = "Acme.TrainingReports";
 
     /// <summary>A root folder ("repo") with a nuget.config, and a sibling folder with a legacy use the tool must leave alone.</summary>
     private sealed class GateRoot : IDisposable
@@ -126,6 +144,26 @@ public sealed class ProjectGateTests
 
         var recheck = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
         Assert.True(recheck.ExitCode == 0, recheck.ToString());
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
+    public async Task A_project_that_gets_TorchTrainer_only_through_another_package_is_restored_found_and_migrated()
+    {
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), items: $"""<PackageReference Include="{ReportsPackage}" Version="1.0.0" />""");
+        const string code = "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n";
+        ws.Write("App/Report.cs", code);
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "-v", "detailed", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("App/App.csproj: references TorchTrainer (decided by MSBuild evaluation: TorchTrainer/", check.Error.Replace('\\', '/'));
+        Assert.Contains("1 legacy use(s) found", check.Output);
+
+        var apply = await Tool.RunAsync(ws.Root, "App/App.csproj");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(code.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), ws.Text("App/Report.cs"));
         Assert.Equal(ws.Outside, ws.Hash());
     }
 
@@ -292,8 +330,15 @@ public sealed class ProjectGateTests
 
         Assert.True(check.ExitCode == 1, check.ToString());
         var detail = check.Error.Replace('\\', '/');
-        Assert.Contains("Tools/Tools.csproj: does not reference TorchTrainer (decided by MSBuild evaluation", detail);
-        Assert.Contains("Web/Web.csproj: does not reference TorchTrainer (decided by MSBuild evaluation", detail);
+        Assert.Contains("Tools/Tools.csproj: does not reference TorchTrainer (decided by MSBuild evaluation: no PackageReference, and no TorchTrainer project or assembly reference, in it or its ProjectReference closure (decided before any restore: none is needed)", detail);
+        Assert.Contains("Web/Web.csproj: does not reference TorchTrainer (decided by MSBuild evaluation: no PackageReference", detail);
+        Assert.Contains("MSBuild evaluation of 3 project(s)", detail);
+        Assert.Contains("2 settled without a restore, 1 depend on one", detail);
+
+        // Only the project whose verdict depends on a restore was restored (through a filter of the solution).
+        Assert.True(File.Exists(ws.At("App/obj/project.assets.json")), check.ToString());
+        Assert.False(Directory.Exists(ws.At("Tools/obj")), check.ToString());
+        Assert.False(Directory.Exists(ws.At("Web/obj")), check.ToString());
         Assert.Contains("App/App.csproj: references TorchTrainer (decided by MSBuild evaluation: TorchTrainer/", detail);
         var loads = detail.Split('\n').Where(l => l.StartsWith("loading ", StringComparison.Ordinal)).ToList();
         Assert.Single(loads);

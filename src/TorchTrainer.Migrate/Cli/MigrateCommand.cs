@@ -35,7 +35,7 @@ internal static class MigrateCommand
         {
             Description = "Where a fix offers an idiomatic rewrite (Math.Exp(v[^1]) to Perplexity, v[^1] to FinalValLoss, the hand-computed best epoch to BestEpoch), apply it instead of the exact one. These read the last validated epoch and skip NaN epochs: the same output on runs validated every epoch.",
         };
-        var noRestore = new Option<bool>("--no-restore") { Description = "Do not restore solutions and projects before analysing them (as dotnet format); an unrestored project is then reported as not analysed." };
+        var noRestore = new Option<bool>("--no-restore") { Description = "Do not restore solutions and projects before analysing them (as dotnet format); an unrestored project that can reference a package is then reported as not analysed." };
         var report = new Option<string?>("--report") { Description = "Write the findings to FILE: SARIF 2.1.0 when it ends in .sarif, JSON otherwise.", HelpName = "FILE" };
         var diagnostics = new Option<string[]>("--diagnostics")
         {

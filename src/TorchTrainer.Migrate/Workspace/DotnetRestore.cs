@@ -15,24 +15,41 @@ internal static partial class DotnetRestore
     internal sealed record Outcome(IReadOnlyDictionary<string, IReadOnlyList<string>> ProjectErrors, IReadOnlyList<string> OtherErrors);
 
     /// <summary>
-    /// Restores <paramref name="solutions"/> (each as a whole, like dotnet format) and the standalone
-    /// <paramref name="projects"/> (together, through a generated solution in <paramref name="scratchFolder"/>, so a
-    /// folder of many projects costs one restore, not one each).
+    /// Restores the projects of <paramref name="needed"/>: a solution all of whose projects are needed as a whole (like
+    /// dotnet format), a solution some of whose projects are needed through a solution filter (the same projects,
+    /// solution folder and solution-level imports, fewer of them), and the needed standalone
+    /// <paramref name="projects"/> together through a generated solution in <paramref name="scratchFolder"/> (a
+    /// folder of many projects costs one restore, not one each). NuGet restores each one's ProjectReference closure too.
     /// </summary>
-    public static async Task<Outcome> RunAsync(IReadOnlyList<string> solutions, IReadOnlyList<string> projects, string scratchFolder, CancellationToken ct)
+    public static async Task<Outcome> RunAsync(IReadOnlyList<(string Solution, IReadOnlyList<string> Projects)> solutions, IReadOnlyList<string> projects,
+        IReadOnlySet<string> needed, string scratchFolder, CancellationToken ct)
     {
-        var targets = new List<string>(solutions);
-        if (projects.Count > 0)
+        var targets = new List<(string Path, string Shown)>(); // what is restored, and how a failure names it
+        foreach (var (solution, members) in solutions)
+        {
+            var wanted = members.Where(needed.Contains).ToList();
+            if (wanted.Count == members.Count)
+            {
+                targets.Add((solution, solution));
+            }
+            else if (wanted.Count > 0)
+            {
+                targets.Add((SolutionFilter.Write(solution, wanted, scratchFolder), $"{solution} ({wanted.Count} of its {members.Count} projects)"));
+            }
+        }
+
+        var standalone = projects.Where(needed.Contains).ToList();
+        if (standalone.Count > 0)
         {
             var slnx = Path.Combine(scratchFolder, "restore.slnx");
-            var lines = projects.Select(p => $"  <Project Path=\"{System.Security.SecurityElement.Escape(Path.GetFullPath(p))}\" />");
+            var lines = standalone.Select(p => $"  <Project Path=\"{System.Security.SecurityElement.Escape(Path.GetFullPath(p))}\" />");
             await File.WriteAllTextAsync(slnx, $"<Solution>\n{string.Join('\n', lines)}\n</Solution>\n", ct).ConfigureAwait(false);
-            targets.Add(slnx);
+            targets.Add((slnx, string.Join(", ", standalone)));
         }
 
         var projectErrors = new Dictionary<string, List<string>>(Output.ChangeWriter.PathComparer);
         var otherErrors = new List<string>();
-        foreach (var target in targets)
+        foreach (var (target, shown) in targets)
         {
             var (exitCode, output) = await RunDotnetAsync(["restore", target, "--nologo", "-v", "q", "-clp:NoSummary"], ct).ConfigureAwait(false);
             var found = false;
@@ -67,7 +84,6 @@ internal static partial class DotnetRestore
 
             if (exitCode != 0 && !found)
             {
-                var shown = target.StartsWith(scratchFolder, StringComparison.Ordinal) ? string.Join(", ", projects) : target;
                 otherErrors.Add($"dotnet restore {shown} failed (exit code {exitCode}): {string.Join(" ", output.Where(l => l.Length > 0).Take(5))}");
             }
         }

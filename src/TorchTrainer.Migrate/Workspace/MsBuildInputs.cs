@@ -4,9 +4,9 @@ using TorchTrainer.Migrate.Units;
 namespace TorchTrainer.Migrate.Workspace;
 
 /// <summary>
-/// Prepares the MSBuild inputs (solutions, projects) for loading: restores them (unless --no-restore), lets the
-/// <see cref="ProjectGate"/> decide from evaluation which projects can hold TorchTrainer code, and plans the
-/// partitions of those only. Every other project is decided here: skipped, or named as not analysed.
+/// Prepares the MSBuild inputs (solutions, projects) for loading: lets the <see cref="ProjectGate"/> survey them by
+/// evaluation, restores those whose verdict depends on a restore (unless --no-restore), lets the gate decide which
+/// projects can hold TorchTrainer code, and plans the partitions of those only. Every other project is decided here: skipped, or named as not analysed.
 /// </summary>
 internal static class MsBuildInputs
 {
@@ -25,17 +25,24 @@ internal static class MsBuildInputs
         var standalone = projects.Select(Path.GetFullPath).Where(p => !inSolutions.Contains(p)).Distinct(Output.ChangeWriter.PathComparer).ToList();
         var all = inSolutions.Concat(standalone).Distinct(Output.ChangeWriter.PathComparer).Order(StringComparer.Ordinal).ToList();
 
+        // Evaluation first: it settles the projects no restore could change (no PackageReference in their closure),
+        // so only the others are restored, and a no-op restore leaves every evaluation valid for the decision after it.
+        var surveyed = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var survey = ProjectGate.Survey(all, ct);
+        detail($"MSBuild evaluation of {all.Count} project(s) in {System.Diagnostics.Stopwatch.GetElapsedTime(surveyed).TotalSeconds:0.0} s: "
+            + $"{survey.Settled.Count} settled without a restore, {survey.NeedRestore.Count} depend on one");
+
         DotnetRestore.Outcome? restored = null;
-        if (restore)
+        if (restore && survey.NeedRestore.Count > 0)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            restored = await DotnetRestore.RunAsync([.. listed.Select(s => s.Solution)], standalone, scratchFolder, ct).ConfigureAwait(false);
+            restored = await DotnetRestore.RunAsync(listed, standalone, survey.NeedRestore.ToHashSet(Output.ChangeWriter.PathComparer), scratchFolder, ct).ConfigureAwait(false);
             failures.AddRange(restored.OtherErrors.Select(e => $"restore failure: {e}"));
-            detail($"restored {all.Count} project(s) in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
+            detail($"restored {survey.NeedRestore.Count} project(s) in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
         }
 
         var gateStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        var decisions = ProjectGate.Decide(all, restored, ct);
+        var decisions = ProjectGate.Decide(survey, restored, ct);
         var decided = ImmutableArray.CreateBuilder<UnitResult>();
         foreach (var path in all)
         {
@@ -59,7 +66,8 @@ internal static class MsBuildInputs
             }
         }
 
-        detail($"MSBuild evaluation decided {all.Count} project(s) in {System.Diagnostics.Stopwatch.GetElapsedTime(gateStarted).TotalSeconds:0.0} s");
+        detail($"MSBuild evaluation decided the other {survey.NeedRestore.Count} project(s) in {System.Diagnostics.Stopwatch.GetElapsedTime(gateStarted).TotalSeconds:0.0} s"
+            + $" ({survey.Reused} evaluation(s) still valid after the restore reused)");
         var partitions = MsBuildLoader.Plan(listed, standalone, partitionSize, p => decisions.TryGetValue(p, out var d) && d.Verdict == GateVerdict.Load);
         return new Prepared(partitions, decisions, decided.ToImmutable(), [.. failures]);
     }

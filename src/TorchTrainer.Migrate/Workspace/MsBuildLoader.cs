@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.Build.Locator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.MSBuild;
@@ -186,7 +185,7 @@ internal static class MsBuildLoader
             if (partition.SolutionPath is { } solutionPath)
             {
                 loading = solutionPath;
-                var path = partition.Filtered ? WriteFilter(solutionPath, partition.Projects, scratchFolder) : solutionPath;
+                var path = partition.Filtered ? SolutionFilter.Write(solutionPath, partition.Projects, scratchFolder) : solutionPath;
                 try
                 {
                     await workspace.OpenSolutionAsync(path, cancellationToken: ct).ConfigureAwait(false);
@@ -237,15 +236,6 @@ internal static class MsBuildLoader
             .SelectMany(g => g.Select(p => p.Id))
             .ToList();
         return new LoadedPartition(workspace, solution, requested, failures, warnings);
-    }
-
-    /// <summary>A solution filter (.slnf) selecting some of a solution's projects, written to the scratch folder.</summary>
-    private static string WriteFilter(string solutionPath, IReadOnlyList<string> projects, string scratchFolder)
-    {
-        var path = Path.Combine(scratchFolder, $"{Path.GetFileNameWithoutExtension(solutionPath)}-{Guid.NewGuid():N}.slnf");
-        var json = JsonSerializer.Serialize(new { solution = new { path = Path.GetFullPath(solutionPath), projects } });
-        File.WriteAllText(path, json);
-        return path;
     }
 
     private static bool SamePath(string? a, string b) =>

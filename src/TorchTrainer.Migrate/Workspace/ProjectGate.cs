@@ -38,7 +38,8 @@ internal sealed record GateDecision(string Path, GateVerdict Verdict, string Rea
 /// code: the project's PackageReference, ProjectReference and Reference items, the ProjectReference closure, and
 /// the restore output (project.assets.json, which lists every transitive package and project). Only the projects
 /// it lets through are loaded into MSBuildWorkspace; evaluating a project costs a small fraction of its design-time
-/// build.
+/// build. It runs in two steps around the restore: <see cref="Survey"/> before it (which also tells what needs
+/// restoring at all), <see cref="Decide"/> after it.
 /// </summary>
 internal static class ProjectGate
 {
@@ -49,32 +50,87 @@ internal static class ProjectGate
     /// </summary>
     public const string EvaluatedConfiguration = "Release";
 
-    public static IReadOnlyDictionary<string, GateDecision> Decide(IReadOnlyList<string> projects, DotnetRestore.Outcome? restore, CancellationToken ct)
+    /// <summary>
+    /// The first look, before any restore: evaluates every project once and settles those whose verdict no restore
+    /// can change. A project with no PackageReference in itself or its ProjectReference closure gets nothing from a
+    /// restore that could bring TorchTrainer, so when none of them is or references TorchTrainer it is skipped
+    /// without being restored; every other project is left to <see cref="Decide"/> after the restore.
+    /// </summary>
+    public static GateSurvey Survey(IReadOnlyList<string> projects, CancellationToken ct)
     {
         MsBuildLoader.EnsureMsBuildRegistered();
-        return DecideCore(projects, restore, ct);
+        return SurveyCore(projects, ct);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)] // keeps MSBuild types out of the caller until registration ran
-    private static Dictionary<string, GateDecision> DecideCore(IReadOnlyList<string> projects, DotnetRestore.Outcome? restore, CancellationToken ct)
+    private static GateSurvey SurveyCore(IReadOnlyList<string> projects, CancellationToken ct)
     {
-        using var collection = new ProjectCollection();
-        var evaluator = new Evaluator(collection);
-        var decisions = new ConcurrentDictionary<string, GateDecision>(Output.ChangeWriter.PathComparer);
+        var evaluator = new GateEvaluator();
+        var settled = new ConcurrentDictionary<string, GateDecision>(Output.ChangeWriter.PathComparer);
+        var restore = new ConcurrentBag<string>();
         Parallel.ForEach(projects.Distinct(Output.ChangeWriter.PathComparer),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+            path =>
+            {
+                if (SettleWithoutRestore(evaluator, path) is { } decision)
+                {
+                    settled[path] = decision;
+                }
+                else
+                {
+                    restore.Add(path);
+                }
+            });
+        return new GateSurvey(new Dictionary<string, GateDecision>(settled, Output.ChangeWriter.PathComparer),
+            [.. restore.Order(StringComparer.Ordinal)], evaluator);
+    }
+
+    private static GateDecision? SettleWithoutRestore(GateEvaluator evaluator, string path)
+    {
+        if (!File.Exists(path))
+        {
+            return new GateDecision(path, GateVerdict.NotAnalysed, "the project file does not exist", []);
+        }
+
+        try
+        {
+            var outer = evaluator.Evaluate(path, EvaluatedConfiguration, null);
+            if (IsTorchTrainer(outer.GetPropertyValue("AssemblyName")))
+            {
+                return new GateDecision(path, GateVerdict.TorchTrainerItself, "TorchTrainer itself", []);
+            }
+
+            List<ProjectInstance> closure = [outer, .. evaluator.ReferencedProjects(outer, EvaluatedConfiguration)];
+            var packages = closure.Any(p => p.GetItems("PackageReference").Count > 0);
+            var torchTrainer = closure.Any(p => IsTorchTrainer(p.GetPropertyValue("AssemblyName")) || DirectReference(p) is not null);
+            return packages || torchTrainer
+                ? null
+                : new GateDecision(path, GateVerdict.Skip,
+                    "no PackageReference, and no TorchTrainer project or assembly reference, in it or its ProjectReference closure (decided before any restore: none is needed)", []);
+        }
+        catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
+        {
+            return null; // decided after the restore, which may be what the evaluation lacked, or names the failure
+        }
+    }
+
+    /// <summary>
+    /// Decides the projects the survey left open, after the restore (<paramref name="restore"/> is null under
+    /// --no-restore), and returns every project's decision, the survey's settled ones included.
+    /// </summary>
+    public static IReadOnlyDictionary<string, GateDecision> Decide(GateSurvey survey, DotnetRestore.Outcome? restore, CancellationToken ct)
+    {
+        var evaluator = survey.AfterRestore();
+        var decisions = new ConcurrentDictionary<string, GateDecision>(survey.Settled, Output.ChangeWriter.PathComparer);
+        Parallel.ForEach(survey.NeedRestore,
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
             path => decisions[path] = DecideOne(evaluator, path, restore));
         return new Dictionary<string, GateDecision>(decisions, Output.ChangeWriter.PathComparer);
     }
 
-    private static GateDecision DecideOne(Evaluator evaluator, string path, DotnetRestore.Outcome? restore)
+    private static GateDecision DecideOne(GateEvaluator evaluator, string path, DotnetRestore.Outcome? restore)
     {
         GateDecision NotAnalysed(string reason) => new(path, GateVerdict.NotAnalysed, reason, []);
-
-        if (!File.Exists(path))
-        {
-            return NotAnalysed("the project file does not exist");
-        }
 
         if (restore?.ProjectErrors.TryGetValue(path, out var restoreErrors) == true)
         {
@@ -91,7 +147,7 @@ internal static class ProjectGate
             return NotAnalysed($"MSBuild evaluation failed: {ex.Message}");
         }
 
-        if (string.Equals(outer.GetPropertyValue("AssemblyName"), ContractTypes.AssemblyName, StringComparison.OrdinalIgnoreCase))
+        if (IsTorchTrainer(outer.GetPropertyValue("AssemblyName")))
         {
             return new GateDecision(path, GateVerdict.TorchTrainerItself, "TorchTrainer itself", []);
         }
@@ -105,7 +161,10 @@ internal static class ProjectGate
         string? via;
         try
         {
-            via = assets.TorchTrainer ?? DirectReference(outer) ?? evaluator.ReferencedThroughProjects(outer);
+            via = assets.TorchTrainer ?? DirectReference(outer) ?? evaluator.ReferencedProjects(outer, EvaluatedConfiguration)
+                .Where(p => IsTorchTrainer(p.GetPropertyValue("AssemblyName")) || DirectReference(p) is not null)
+                .Select(p => $"ProjectReference {Path.GetFileName(p.FullPath)}")
+                .FirstOrDefault();
         }
         catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
         {
@@ -208,68 +267,6 @@ internal static class ProjectGate
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
             return new Assets(null, $"the restore output {path} cannot be read: {ex.Message} (run dotnet restore)");
-        }
-    }
-
-    /// <summary>
-    /// Evaluates projects in one collection (imports parsed once) with one shared evaluation context (file system
-    /// and SDK resolution cached across evaluations, as MSBuild's static graph does), and remembers what it evaluated.
-    /// </summary>
-    private sealed class Evaluator(ProjectCollection collection)
-    {
-        private readonly ConcurrentDictionary<string, ProjectInstance> _cache = new(StringComparer.Ordinal);
-        private readonly Microsoft.Build.Evaluation.Context.EvaluationContext _context =
-            Microsoft.Build.Evaluation.Context.EvaluationContext.Create(Microsoft.Build.Evaluation.Context.EvaluationContext.SharingPolicy.Shared);
-
-        public ProjectInstance Evaluate(string path, string? configuration, string? targetFramework) =>
-            _cache.GetOrAdd($"{Path.GetFullPath(path)}|{configuration}|{targetFramework}", _ =>
-            {
-                var properties = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                if (configuration is not null)
-                {
-                    properties["Configuration"] = configuration;
-                }
-
-                if (targetFramework is not null)
-                {
-                    properties["TargetFramework"] = targetFramework;
-                }
-
-                return ProjectInstance.FromFile(path, new Microsoft.Build.Definition.ProjectOptions
-                {
-                    GlobalProperties = properties,
-                    ProjectCollection = collection,
-                    EvaluationContext = _context,
-                });
-            });
-
-        /// <summary>The first project in the ProjectReference closure that is TorchTrainer or references it directly.</summary>
-        public string? ReferencedThroughProjects(ProjectInstance project)
-        {
-            var seen = new HashSet<string>(Output.ChangeWriter.PathComparer) { project.FullPath };
-            var queue = new Queue<ProjectInstance>([project]);
-            while (queue.Count > 0)
-            {
-                var current = queue.Dequeue();
-                foreach (var reference in current.GetItems("ProjectReference"))
-                {
-                    var path = Path.GetFullPath(Path.Combine(current.Directory, reference.EvaluatedInclude));
-                    if (!seen.Add(path) || !File.Exists(path))
-                    {
-                        continue;
-                    }
-
-                    var referenced = Evaluate(path, EvaluatedConfiguration, null);
-                    if (IsTorchTrainer(referenced.GetPropertyValue("AssemblyName")) || DirectReference(referenced) is not null)
-                    {
-                        return $"ProjectReference {Path.GetFileName(path)}";
-                    }
-
-                    queue.Enqueue(referenced);
-                }
-            }
-
-            return null;
         }
     }
 }
