@@ -9,11 +9,16 @@
 // something else to walk. The output is deterministic for given arguments.
 //
 //   MigrateBenchGenerator --out DIR --torchtrainer-version V [--projects 250] [--uses 1500] [--filler 2]
-//                         [--torchtrainer-projects K] [--feed FOLDER] [--fallback-packages FOLDER] [--analyzers FOLDER]
+//                         [--torchtrainer-projects K] [--other-package ID/VERSION] [--feed FOLDER] [--fallback-packages FOLDER]
+//                         [--analyzers FOLDER]
 //
 // --torchtrainer-projects K (default: all) makes only K projects reference TorchTrainer, evenly spread and none of
 // them referenced by another project (the last of every N/K), and puts all M uses in those: the "sparse" shape of a
 // CI gate on a large solution where most projects have nothing to do with training.
+//
+// --other-package ID/VERSION gives every project that does not reference TorchTrainer a PackageReference to that
+// package (as real solutions' projects tend to have one): no tool can then know without a restore that such a
+// project does not get TorchTrainer through it, so the CI gate has to restore every project.
 //
 // --feed writes a nuget.config whose sources are FOLDER (the packed TorchTrainer) and nuget.org, with
 // --fallback-packages as a read-only fallback folder. --analyzers adds FOLDER/TorchTrainer.Analyzers.dll
@@ -26,7 +31,7 @@ using System.Text;
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: MigrateBenchGenerator --out DIR --torchtrainer-version V [--projects N] [--uses M] [--filler K] [--torchtrainer-projects K] [--feed FOLDER] [--fallback-packages FOLDER] [--analyzers FOLDER]");
+    Console.Error.WriteLine("usage: MigrateBenchGenerator --out DIR --torchtrainer-version V [--projects N] [--uses M] [--filler K] [--torchtrainer-projects K] [--other-package ID/VERSION] [--feed FOLDER] [--fallback-packages FOLDER] [--analyzers FOLDER]");
     return 2;
 }
 
@@ -71,7 +76,7 @@ for (var p = 0; p < options.Projects; p++)
     var usesHere = index < 0 ? 0 : options.Uses / referencing.Count + (index < options.Uses % referencing.Count ? 1 : 0);
     var group = p / 10 * 10;
     var reference = p % 10 != 0 ? names[group] : null;
-    Write($"{name}/{name}.csproj", Csproj(reference, torchTrainer: index >= 0));
+    Write($"{name}/{name}.csproj", Csproj(reference, torchTrainer: index >= 0, index >= 0 ? null : options.OtherPackage));
     Write($"{name}/Training.cs", index >= 0 ? Training(name, usesHere, ref use) : Filler(name, 99, null));
     for (var k = 0; k < options.Filler; k++)
     {
@@ -80,7 +85,7 @@ for (var p = 0; p < options.Projects; p++)
 }
 
 Write("Bench.sln", Solution(names));
-var summary = $"projects={options.Projects} torchtrainer-projects={referencing.Count} uses={options.Uses} files={files} " +
+var summary = $"projects={options.Projects} torchtrainer-projects={referencing.Count} uses={options.Uses} files={files} " + (options.OtherPackage is null ? "" : $"other-package={options.OtherPackage} ") +
     string.Join(' ', counts.Select(c => $"{c.Key}={c.Value}")) + " " + string.Join(' ', rules.Select(r => $"{r.Key}={r.Value}"));
 Write("bench-input.txt", summary + "\n");
 Console.WriteLine($"generated {options.Out}: {summary}");
@@ -253,14 +258,19 @@ static string Filler(string name, int k, string? reference)
         """;
 }
 
-static string Csproj(string? reference, bool torchTrainer)
+static string Csproj(string? reference, bool torchTrainer, string? otherPackage)
 {
     var package = torchTrainer ? """
 
           <ItemGroup>
             <PackageReference Include="TorchTrainer" Version="$(TorchTrainerVersion)" />
           </ItemGroup>
-        """ : "";
+        """ : otherPackage is null ? "" : $"""
+
+          <ItemGroup>
+            <PackageReference Include="{otherPackage.Split('/')[0]}" Version="{otherPackage.Split('/')[1]}" />
+          </ItemGroup>
+        """;
     var projectReference = reference is null ? "" : $"""
 
           <ItemGroup>
@@ -345,7 +355,7 @@ static string Solution(IReadOnlyList<string> projects)
     return b.ToString();
 }
 
-internal sealed record Options(string Out, int Projects, int Uses, int Filler, int TorchTrainerProjects, string TorchTrainerVersion, string? Feed, string? FallbackPackages, string? Analyzers)
+internal sealed record Options(string Out, int Projects, int Uses, int Filler, int TorchTrainerProjects, string TorchTrainerVersion, string? OtherPackage, string? Feed, string? FallbackPackages, string? Analyzers)
 {
     public static Options? Parse(string[] args)
     {
@@ -369,7 +379,7 @@ internal sealed record Options(string Out, int Projects, int Uses, int Filler, i
         string? Folder(string key) => values.TryGetValue(key, out var v) ? Path.GetFullPath(v) : null;
         var projects = Int("projects", 250);
         var o = new Options(Path.GetFullPath(output), projects, Int("uses", 1500), Int("filler", 2), Int("torchtrainer-projects", projects), version,
-            Folder("feed"), Folder("fallback-packages"), Folder("analyzers"));
-        return o.Projects < 1 || o.Uses < 0 || o.Filler < 1 || o.TorchTrainerProjects < 1 ? null : o;
+            values.GetValueOrDefault("other-package"), Folder("feed"), Folder("fallback-packages"), Folder("analyzers"));
+        return o.Projects < 1 || o.Uses < 0 || o.Filler < 1 || o.TorchTrainerProjects < 1 || o.OtherPackage?.Split('/').Length is 1 or > 2 ? null : o;
     }
 }
