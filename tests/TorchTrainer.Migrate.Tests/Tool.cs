@@ -12,11 +12,13 @@ internal static class Tool
 {
     public static Task<ToolRun> RunAsync(string currentDirectory, params string[] args) => RunAsync(currentDirectory, null, args);
 
-    public static async Task<ToolRun> RunAsync(string currentDirectory, Func<MigrateOptions, MigrateOptions>? adjust, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await MigrateCommand.RunAsync(args, output, error, analyzers: null, currentDirectory, CancellationToken.None, adjust);
-        return new ToolRun(exit, output.ToString(), error.ToString());
-    }
+    /// <summary>Runs the tool in <paramref name="currentDirectory"/> (made <see cref="RepeatedRuns.Count"/> times when the determinism proof asks for it).</summary>
+    public static Task<ToolRun> RunAsync(string currentDirectory, Func<MigrateOptions, MigrateOptions>? adjust, params string[] args) =>
+        RepeatedRuns.RunAsync(currentDirectory, async () =>
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var exit = await MigrateCommand.RunAsync(args, output, error, analyzers: null, currentDirectory, CancellationToken.None, adjust);
+            return new ToolRun(exit, output.ToString(), error.ToString());
+        });
 }
