@@ -230,6 +230,25 @@ public sealed class ToFileBasedTests
     }
 
     [Fact]
+    public async Task A_package_without_a_version_is_pinned_from_the_sources_of_every_nuget_config_above_the_notebook()
+    {
+        using var dir = new TempDir();
+        // The feed is named by the parent folder's nuget.config; the notebook's own folder has a nuget.config too (as a
+        // repository's subfolder may), which adds nothing. NuGet, the kernel and the analysis read both; the version
+        // pinned must come from the same sources (the feed's latest stable TorchTrainer).
+        Fixtures.RealTorchTrainer.WriteNuGetConfig(dir.Path);
+        dir.Write("nb/nuget.config", "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<configuration>\n  <packageSources />\n</configuration>\n");
+        dir.Write("nb/report.ipynb", Ipynb(("csharp", "#r \"nuget: TorchTrainer\"\nConsole.WriteLine(typeof(TorchTrainer.TrainingResults).Name);")));
+
+        var run = await Tool.RunAsync(dir.Path, "--to-file-based", "nb/report.ipynb");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var latest = Fixtures.RealTorchTrainer.StableVersions.Max(Version.Parse)!.ToString();
+        Assert.Contains($"#:package TorchTrainer@{latest}\n", dir.Text("nb/report.cs"));
+        Assert.Contains($"TorchTrainer: no version in the notebook (the kernel takes the latest stable); NuGet resolves it to {latest} today, which the app pins", run.Output);
+    }
+
+    [Fact]
     public async Task A_package_without_a_version_is_pinned_to_what_NuGet_resolves_and_floating_forms_are_kept()
     {
         using var dir = new TempDir();

@@ -1,6 +1,7 @@
 using System.Text;
 using TorchTrainer.Migrate.Notebooks;
 using TorchTrainer.Migrate.Output;
+using TorchTrainer.Migrate.Workspace;
 
 namespace TorchTrainer.Migrate.Conversion;
 
@@ -59,7 +60,7 @@ internal static class NotebookConverter
         ["kql"] = "KQL", ["mermaid"] = "Mermaid", ["http"] = "HTTP", ["python"] = "Python", ["r"] = "R", ["value"] = "value",
     };
 
-    public static async Task<ConversionResult> ConvertAsync(TextFile file, CancellationToken ct)
+    public static async Task<ConversionResult> ConvertAsync(TextFile file, PackageRestore restore, CancellationToken ct)
     {
         var result = new ConversionResult { NotebookPath = file.Path };
         IReadOnlyList<NotebookSection> sections;
@@ -117,7 +118,7 @@ internal static class NotebookConverter
 
         var folder = Path.GetDirectoryName(file.Path)!;
         result.Sources.AddRange(directives.Sources.Select(s => IsUrl(s) ? s : Path.GetFullPath(Path.Combine(folder, s))).Distinct());
-        await MapPackagesAsync(directives.Packages, folder, result, ct).ConfigureAwait(false);
+        await MapPackagesAsync(directives.Packages, folder, restore, result, ct).ConfigureAwait(false);
         if (result.Errors.Count > 0)
         {
             return result;
@@ -171,17 +172,19 @@ internal static class NotebookConverter
     /// app accepts as it is (exact, <c>4.0.*</c>, <c>*</c>, <c>*-*</c>, ranges; tried on SDK 10.0.401); no version,
     /// which the kernel restores as <c>*</c> and <c>#:package</c> refuses (NU1015), is resolved through NuGet and pinned.
     /// </summary>
-    private static async Task MapPackagesAsync(IEnumerable<NuGetReference> packages, string folder, ConversionResult result, CancellationToken ct)
+    private static async Task MapPackagesAsync(IEnumerable<NuGetReference> packages, string folder, PackageRestore restore, ConversionResult result, CancellationToken ct)
     {
         foreach (var package in packages.DistinctBy(p => p.Id, StringComparer.OrdinalIgnoreCase))
         {
             var version = package.Version;
             if (version is null)
             {
-                var (resolved, error) = await NuGetVersionResolver.ResolveAsync(package.Id, "*", folder, result.Sources, ct).ConfigureAwait(false);
-                if (resolved is null)
+                // Restored as the analysis restores notebooks (the folder's nuget.config chain and the #i sources), so the
+                // pinned version is the one the kernel would take today and the one the fixes were checked against.
+                var restored = await restore.RestoreNotebookAsync(folder, [new PackageRequest(package.Id, null)], result.Sources, ct).ConfigureAwait(false);
+                if (!restored.Versions.TryGetValue(package.Id, out var resolved))
                 {
-                    result.Errors.Add($"cell {package.Cell}: #r \"nuget: {package.Id}\": {error}");
+                    result.Errors.Add($"cell {package.Cell}: #r \"nuget: {package.Id}\": NuGet could not restore it: {restored.Failure ?? "project.assets.json does not list it"}");
                     continue;
                 }
 

@@ -4,15 +4,20 @@ namespace TorchTrainer.Migrate.Workspace;
 
 /// <summary>
 /// The parts of NuGet's <c>project.assets.json</c> (the restore's output) the tool reads: the compile assets NuGet
-/// chose for a target framework, the package folders they lie in, and the restore's logged errors.
+/// chose for a target framework, the package folders they lie in, the version each package resolved to, and the
+/// restore's logged errors.
 /// </summary>
 internal sealed class AssetsFile
 {
-    private AssetsFile(IReadOnlyList<string> errors, IReadOnlyList<string> compileAssemblies)
+    private AssetsFile(IReadOnlyList<string> errors, IReadOnlyList<string> compileAssemblies, IReadOnlyDictionary<string, string> packageVersions)
     {
         Errors = errors;
         CompileAssemblies = compileAssemblies;
+        PackageVersions = packageVersions;
     }
+
+    /// <summary>Every package of the restore's closure (id, case-insensitive) and the version NuGet resolved it to.</summary>
+    public IReadOnlyDictionary<string, string> PackageVersions { get; }
 
     /// <summary>The restore's errors as NuGet logged them ("NU1101: Unable to find package …").</summary>
     public IReadOnlyList<string> Errors { get; }
@@ -40,7 +45,7 @@ internal sealed class AssetsFile
                 }
             }
 
-            return new AssetsFile(errors, ReadCompileAssemblies(document.RootElement, framework));
+            return new AssetsFile(errors, ReadCompileAssemblies(document.RootElement, framework), ReadPackageVersions(document.RootElement));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -90,6 +95,25 @@ internal sealed class AssetsFile
         }
 
         return result;
+    }
+
+    /// <summary>The "libraries" section's packages: each is named "Id/Version".</summary>
+    private static Dictionary<string, string> ReadPackageVersions(JsonElement root)
+    {
+        var versions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (root.TryGetProperty("libraries", out var libraries) && libraries.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var library in libraries.EnumerateObject())
+            {
+                var slash = library.Name.IndexOf('/', StringComparison.Ordinal);
+                if (slash > 0 && Text(library.Value, "type") == "package")
+                {
+                    versions[library.Name[..slash]] = library.Name[(slash + 1)..];
+                }
+            }
+        }
+
+        return versions;
     }
 
     private static string? Text(JsonElement element, string name) =>

@@ -10,8 +10,11 @@ internal sealed record PackageRequest(string Id, string? Version)
     public override string ToString() => Version is null ? Id : $"{Id} {Version}";
 }
 
-/// <summary>What a restore gave: the compile assemblies of every package in the closure, or the reason it failed.</summary>
-internal sealed record RestoreOutcome(IReadOnlyList<string> CompileAssemblies, string? Failure);
+/// <summary>
+/// What a restore gave: the compile assemblies of every package in the closure and the version each package resolved
+/// to (id, case-insensitive), or the reason it failed.
+/// </summary>
+internal sealed record RestoreOutcome(IReadOnlyList<string> CompileAssemblies, IReadOnlyDictionary<string, string> Versions, string? Failure);
 
 /// <summary>
 /// Restores packages the way the real tools do, with NuGet itself (the dotnet CLI), never by reading package folders by
@@ -19,12 +22,13 @@ internal sealed record RestoreOutcome(IReadOnlyList<string> CompileAssemblies, s
 /// are all NuGet's. A notebook's references are restored through a generated project in a temporary folder whose
 /// nuget.config lookup starts at the notebook's folder (<c>RestoreRootConfigDirectory</c>), plus its <c>#i</c> sources
 /// (<c>RestoreAdditionalProjectSources</c>), as the .NET Interactive kernel restores them; a file-based app through
-/// <c>dotnet restore app.cs</c>, the SDK's own virtual project. Restores are cached per run by what they restore.
+/// <c>dotnet restore app.cs</c>, the SDK's own virtual project. Restores are cached per run by what they restore. The
+/// analysis of notebooks and apps and the conversion of notebooks (which pins a versionless reference to what NuGet
+/// resolves) both restore here, so both see the same sources and versions.
 /// </summary>
 internal sealed class PackageRestore
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10); // a hang guard: a restore that needs longer is a failure
-
 
     private readonly ConcurrentDictionary<string, Lazy<Task<RestoreOutcome>>> _cache = new(StringComparer.Ordinal);
 
@@ -118,10 +122,10 @@ internal sealed class PackageRestore
         if (exit != 0 || assets is null)
         {
             var errors = assets?.Errors is { Count: > 0 } logged ? logged : ErrorLines(output);
-            return new RestoreOutcome([], errors.Count > 0 ? string.Join("; ", errors) : $"dotnet restore exited with {exit}: {Tail(output)}");
+            return new RestoreOutcome([], new Dictionary<string, string>(), errors.Count > 0 ? string.Join("; ", errors) : $"dotnet restore exited with {exit}: {Tail(output)}");
         }
 
-        return new RestoreOutcome(assets.CompileAssemblies, null);
+        return new RestoreOutcome(assets.CompileAssemblies, assets.PackageVersions, null);
     }
 
     private static List<string> ErrorLines(string output) =>

@@ -16,6 +16,9 @@ internal sealed class ReferenceResolver
 
     public static IReadOnlyList<MetadataReference> FrameworkReferences => Framework.Value;
 
+    /// <summary>The run's NuGet restores (cached by what they restore), for whoever needs a package's resolved version too.</summary>
+    public PackageRestore Packages => _restore;
+
     /// <summary>
     /// The compile assemblies of a notebook's <c>#r "nuget: …"</c> packages and their dependencies, restored from the
     /// notebook folder's NuGet sources plus its <c>#i "nuget: …"</c> sources; or why they could not be restored.
