@@ -192,7 +192,7 @@ internal sealed class FixEngine
     {
         foreach (var fixer in _fixersById.GetValueOrDefault(diagnostic.Id) ?? [])
         {
-            if ((await GetActionsAsync(fixer, document, diagnostic, ct).ConfigureAwait(false)).Count > 0)
+            if ((await FixAllBatch.GetActionsAsync(fixer, document, diagnostic, ct).ConfigureAwait(false)).Count > 0)
             {
                 return true;
             }
@@ -211,7 +211,7 @@ internal sealed class FixEngine
             {
                 try
                 {
-                    if (await FixAllAsync(project, fixer, group.Key, [.. group], accepted, _idiomatic, ct).ConfigureAwait(false))
+                    if (await FixAllBatch.ApplyAsync(project, fixer, group.Key, [.. group], accepted, _idiomatic, ct).ConfigureAwait(false))
                     {
                         break;
                     }
@@ -238,113 +238,6 @@ internal sealed class FixEngine
         return solution.GetProject(project.Id);
     }
 
-    private static async Task<bool> FixAllAsync(Project project, CodeFixProvider fixer, string id, List<FoundDiagnostic> group,
-        Dictionary<DocumentId, List<TextChange>> accepted, bool idiomatic, CancellationToken ct)
-    {
-        if (fixer.GetFixAllProvider() is null)
-        {
-            return false;
-        }
-
-        // The equivalence key: the one most of this ID's diagnostics are offered first; with --idiomatic, first the
-        // idiomatic key for the diagnostics that offer one.
-        var exactKeys = new Dictionary<string, int>(StringComparer.Ordinal);
-        var idiomaticKeys = new Dictionary<string, List<FoundDiagnostic>>(StringComparer.Ordinal);
-        var exact = new List<FoundDiagnostic>();
-        foreach (var found in group)
-        {
-            var actions = await GetActionsAsync(fixer, project.GetDocument(found.DocumentId)!, found.Diagnostic, ct).ConfigureAwait(false);
-            var idiomaticKey = idiomatic
-                ? actions.Select(a => a.EquivalenceKey).FirstOrDefault(k => k?.EndsWith(IdiomaticKeySuffix, StringComparison.Ordinal) == true)
-                : null;
-            if (idiomaticKey is not null)
-            {
-                if (!idiomaticKeys.TryGetValue(idiomaticKey, out var members))
-                {
-                    idiomaticKeys[idiomaticKey] = members = [];
-                }
-
-                members.Add(found);
-            }
-            else if (actions.Count > 0)
-            {
-                var key = actions[0].EquivalenceKey ?? string.Empty;
-                exactKeys[key] = exactKeys.GetValueOrDefault(key) + 1;
-                exact.Add(found);
-            }
-        }
-
-        var any = false;
-        foreach (var (key, members) in idiomaticKeys)
-        {
-            any |= await ApplyFixAllAsync(project, fixer, id, members, key, accepted, ct).ConfigureAwait(false);
-        }
-
-        if (exactKeys.Count > 0)
-        {
-            any |= await ApplyFixAllAsync(project, fixer, id, exact, exactKeys.MaxBy(k => k.Value).Key, accepted, ct).ConfigureAwait(false);
-        }
-
-        return any;
-    }
-
-    private static async Task<bool> ApplyFixAllAsync(Project project, CodeFixProvider fixer, string id, List<FoundDiagnostic> group,
-        string equivalenceKey, Dictionary<DocumentId, List<TextChange>> accepted, CancellationToken ct)
-    {
-        var fixAll = fixer.GetFixAllProvider()!;
-        var provider = new FixedSetDiagnosticProvider(group
-            .GroupBy(f => f.DocumentId)
-            .ToDictionary(g => g.Key, g => g.Select(f => f.Diagnostic).ToImmutableArray()));
-        var context = new FixAllContext(project, fixer, FixAllScope.Project,
-            equivalenceKey.Length == 0 ? null : equivalenceKey, [id], provider, ct);
-        var action = await fixAll.GetFixAsync(context).ConfigureAwait(false);
-        if (action is null)
-        {
-            return false;
-        }
-
-        var operations = await action.GetOperationsAsync(ct).ConfigureAwait(false);
-        if (operations.OfType<ApplyChangesOperation>().FirstOrDefault()?.ChangedSolution.GetProject(project.Id) is not { } fixedProject)
-        {
-            return false;
-        }
-
-        var any = false;
-        foreach (var documentId in fixedProject.GetChanges(project).GetChangedDocuments(onlyGetDocumentsWithTextChanges: true))
-        {
-            var before = project.GetDocument(documentId);
-            var after = fixedProject.GetDocument(documentId);
-            if (before is null || after is null)
-            {
-                continue;
-            }
-
-            var changes = (await after.GetTextChangesAsync(before, ct).ConfigureAwait(false)).ToList();
-            if (changes.Count == 0)
-            {
-                continue;
-            }
-
-            if (!accepted.TryGetValue(documentId, out var existing))
-            {
-                accepted[documentId] = existing = [];
-            }
-
-            if (changes.Any(c => existing.Any(e => Overlaps(c.Span, e.Span))))
-            {
-                continue; // another ID rewrote the same code this pass; this one is retried on the next pass
-            }
-
-            existing.AddRange(changes);
-            any = true;
-        }
-
-        return any;
-    }
-
-    private static bool Overlaps(TextSpan a, TextSpan b) =>
-        a.OverlapsWith(b) || (a.Start == b.Start) || (a.IsEmpty && b.Contains(a.Start)) || (b.IsEmpty && a.Contains(b.Start));
-
     private async Task<string> ExplainAsync(Project project, FoundDiagnostic found, int passes, CancellationToken ct)
     {
         if (!_fixersById.TryGetValue(found.Id, out var fixers) || fixers.Count == 0)
@@ -358,7 +251,7 @@ internal sealed class FixEngine
             List<CodeAction> actions;
             try
             {
-                actions = await GetActionsAsync(fixer, document, found.Diagnostic, ct).ConfigureAwait(false);
+                actions = await FixAllBatch.GetActionsAsync(fixer, document, found.Diagnostic, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -381,26 +274,5 @@ internal sealed class FixEngine
         }
 
         return "the code fix offers no rewrite for this use (fix it by hand)";
-    }
-
-    private static async Task<List<CodeAction>> GetActionsAsync(CodeFixProvider fixer, Document document, Diagnostic diagnostic, CancellationToken ct)
-    {
-        var actions = new List<CodeAction>();
-        var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), ct);
-        await fixer.RegisterCodeFixesAsync(context).ConfigureAwait(false);
-        return actions;
-    }
-
-    private sealed class FixedSetDiagnosticProvider(IReadOnlyDictionary<DocumentId, ImmutableArray<Diagnostic>> byDocument)
-        : FixAllContext.DiagnosticProvider
-    {
-        public override Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>(byDocument.TryGetValue(document.Id, out var d) ? d : []);
-
-        public override Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>([]);
-
-        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken) =>
-            Task.FromResult<IEnumerable<Diagnostic>>(byDocument.Where(kv => kv.Key.ProjectId == project.Id).SelectMany(kv => kv.Value).ToArray());
     }
 }
