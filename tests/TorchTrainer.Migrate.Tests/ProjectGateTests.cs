@@ -137,6 +137,7 @@ public sealed class ProjectGateTests
         Assert.True(check.ExitCode == 1, check.ToString());
         Assert.Contains("1 legacy use(s) found", check.Output);
         Assert.Contains("1 of 1 input(s) analysed completely", check.Output);
+        Assert.Contains("evaluating 1 project(s) with MSBuild\nrestoring 1 project(s) that can get packages\n", check.Error); // progress as each step starts
 
         var apply = await Tool.RunAsync(ws.Root, "App/App.csproj");
         Assert.True(apply.ExitCode == 0, apply.ToString());

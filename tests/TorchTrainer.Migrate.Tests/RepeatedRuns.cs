@@ -50,8 +50,8 @@ internal static partial class RepeatedRuns
 
     /// <summary>
     /// Output without what rightly differs between runs: durations, the scratch folder's random name, and the order
-    /// of the live progress lines ("[k/N] unit: …", "loading …", "loaded …"), which are printed as units and
-    /// partitions finish side by side; those are compared as a set (without their counters), everything else in order.
+    /// of the live progress lines ("[k/N] unit: …", "loading …", "loaded …", "restoring …"), which are printed as
+    /// units, restores and partitions start or finish side by side; those are compared as a set (without their counters), everything else in order.
     /// </summary>
     private static string Normalize(string text)
     {
@@ -106,7 +106,7 @@ internal static partial class RepeatedRuns
     [GeneratedRegex(@"\b\d+(\.\d+)? s\b")]
     private static partial Regex Seconds();
 
-    [GeneratedRegex(@"^(\[\d+/\d+\] |loading |loaded )")]
+    [GeneratedRegex(@"^(\[\d+/\d+\] |loading |loaded |restoring )")]
     private static partial Regex Progress();
 
     [GeneratedRegex(@"trainer-migrate-[A-Za-z0-9]{6,}")]

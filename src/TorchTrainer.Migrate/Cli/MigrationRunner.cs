@@ -45,7 +45,8 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
             return Fail(read.Errors);
         }
 
-        var services = new UnitServices(options, new FixEngine(analyzers, ids, options.MaxPasses, options.Idiomatic), new ChangeWriter(inputs.Roots, options.Writes), new ReferenceResolver());
+        var services = new UnitServices(options, new FixEngine(analyzers, ids, options.MaxPasses, options.Idiomatic), new ChangeWriter(inputs.Roots, options.Writes),
+            new ReferenceResolver(m => _progress.Write(m, Verbosity.Normal)));
         _progress.Write($"trainer-migrate: {options.Mode}, rules {string.Join(", ", ids)}, analyzers from {analyzers.Source}", Verbosity.Detailed);
 
         var units = new List<Unit>();
@@ -62,7 +63,7 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
             if (inputs.Solutions.Count > 0 || inputs.Projects.Count > 0)
             {
                 var prepared = await MsBuildInputs.PrepareAsync(inputs.Solutions, inputs.Projects, !options.NoRestore, options.PartitionSize,
-                    scratch.FullName, Display, m => _progress.Write(m, Verbosity.Detailed), ct).ConfigureAwait(false);
+                    scratch.FullName, Display, m => _progress.Write(m, Verbosity.Normal), m => _progress.Write(m, Verbosity.Detailed), ct).ConfigureAwait(false);
                 foreach (var failure in prepared.Failures)
                 {
                     _loadErrors.Enqueue($"load failure: {failure}");

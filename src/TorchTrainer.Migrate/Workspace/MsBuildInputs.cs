@@ -17,7 +17,7 @@ internal static class MsBuildInputs
         ImmutableArray<string> Failures);
 
     public static async Task<Prepared> PrepareAsync(IReadOnlyList<string> solutions, IReadOnlyList<string> projects, bool restore, int partitionSize,
-        string scratchFolder, Func<string, string> display, Action<string> detail, CancellationToken ct)
+        string scratchFolder, Func<string, string> display, Action<string> progress, Action<string> detail, CancellationToken ct)
     {
         var failures = new List<string>();
         var listed = await MsBuildLoader.ListSolutionsAsync(solutions, failures, ct).ConfigureAwait(false);
@@ -27,6 +27,7 @@ internal static class MsBuildInputs
 
         // Evaluation first: it settles the projects no restore could change (no PackageReference in their closure),
         // so only the others are restored, and a no-op restore leaves every evaluation valid for the decision after it.
+        progress($"evaluating {all.Count} project(s) with MSBuild");
         var surveyed = System.Diagnostics.Stopwatch.GetTimestamp();
         using var survey = ProjectGate.Survey(all, ct);
         detail($"MSBuild evaluation of {all.Count} project(s) in {System.Diagnostics.Stopwatch.GetElapsedTime(surveyed).TotalSeconds:0.0} s: "
@@ -35,6 +36,8 @@ internal static class MsBuildInputs
         DotnetRestore.Outcome? restored = null;
         if (restore && survey.NeedRestore.Count > 0)
         {
+            progress($"restoring {survey.NeedRestore.Count} project(s) that can get packages"
+                + (survey.Settled.Count > 0 ? $" ({survey.Settled.Count} other(s) need no restore)" : ""));
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             restored = await DotnetRestore.RunAsync(listed, standalone, survey.NeedRestore.ToHashSet(Output.ChangeWriter.PathComparer), scratchFolder, ct).ConfigureAwait(false);
             failures.AddRange(restored.OtherErrors.Select(e => $"restore failure: {e}"));

@@ -26,7 +26,7 @@ internal sealed record RestoreOutcome(IReadOnlyList<string> CompileAssemblies, I
 /// analysis of notebooks and apps and the conversion of notebooks (which pins a versionless reference to what NuGet
 /// resolves) both restore here, so both see the same sources and versions.
 /// </summary>
-internal sealed class PackageRestore
+internal sealed class PackageRestore(Action<string>? progress = null)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10); // a hang guard: a restore that needs longer is a failure
 
@@ -43,13 +43,19 @@ internal sealed class PackageRestore
     {
         var key = string.Join('\n', ["notebook", folder, .. packages.Select(p => $"{p.Id.ToLowerInvariant()}\t{p.Version}").Order(StringComparer.Ordinal),
             "sources", .. extraSources.Order(StringComparer.Ordinal)]);
-        return Cached(key, () => RestoreGeneratedProjectAsync(folder, packages, extraSources, ct));
+        return Cached(key, () =>
+        {
+            // A first restore can download for minutes (TorchSharp's native libraries are hundreds of MB): say so.
+            progress?.Invoke($"restoring {string.Join(", ", packages)} with NuGet (for notebooks in {folder})");
+            return RestoreGeneratedProjectAsync(folder, packages, extraSources, ct);
+        });
     }
 
     /// <summary>Restores a file-based app's <c>#:package</c>, <c>#:sdk</c> and <c>#:project</c> directives with <c>dotnet restore app.cs</c>.</summary>
     public Task<RestoreOutcome> RestoreFileBasedAppAsync(string appPath, CancellationToken ct) =>
         Cached("app\n" + appPath, async () =>
         {
+            progress?.Invoke($"restoring the packages of {appPath} with NuGet");
             // PublishAot=false: a file-based app publishes native AOT by default, which makes restore fetch the ILCompiler
             // and runtime packs; analysis needs only the compile assets, and a machine without those packs must not make
             // the app "not analysed". NuGetAudit=false: no vulnerability look-up either.

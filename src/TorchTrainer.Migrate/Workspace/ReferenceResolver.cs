@@ -8,11 +8,11 @@ namespace TorchTrainer.Migrate.Workspace;
 /// assemblies from the SDK, assemblies named by path, and packages restored by NuGet itself (<see cref="PackageRestore"/>):
 /// nothing here picks a package version or a package folder by hand.
 /// </summary>
-internal sealed class ReferenceResolver
+internal sealed class ReferenceResolver(Action<string>? progress = null)
 {
     private static readonly Lazy<IReadOnlyList<MetadataReference>> Framework = new(LoadFramework);
     private readonly Dictionary<string, MetadataReference> _cache = new(StringComparer.Ordinal);
-    private readonly PackageRestore _restore = new();
+    private readonly PackageRestore _restore = new(progress);
 
     public static IReadOnlyList<MetadataReference> FrameworkReferences => Framework.Value;
 

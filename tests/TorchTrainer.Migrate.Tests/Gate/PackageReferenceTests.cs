@@ -43,6 +43,7 @@ public sealed class PackageReferenceTests
         }
 
         Assert.Contains("7 of 7 input(s) analysed completely", before.Output);
+        Assert.Contains($"restoring TorchTrainer {VersionForms[1].Form} with NuGet (for notebooks in {dir.Path})", before.Error); // announced as it starts
         foreach (var resolved in VersionForms.Select(v => v.Resolved).Distinct())
         {
             // Restored on demand from the feed: no package folder held any TorchTrainer before this run's restores.
