@@ -168,6 +168,24 @@ public sealed class ProjectGateTests
         Assert.Equal(ws.Outside, ws.Hash());
     }
 
+    [Theory]
+    [InlineData("<TargetFrameworks>net8.0;net10.0</TargetFrameworks>", "'$(TargetFramework)' == 'net10.0'")] // one target framework's reference: invisible to the outer evaluation
+    [InlineData("<TargetFramework>net10.0</TargetFramework>", "'$(Configuration)' == 'Debug'")]               // a Debug-only reference: invisible to the gate's Release evaluation
+    public async Task A_conditional_package_reference_the_gate_evaluation_does_not_see_is_still_restored_and_found(string frameworks, string condition)
+    {
+        using var ws = new GateRoot();
+        ws.Project("App", frameworks, items: $"""<PackageReference Include="TorchTrainer" Version="{RealTorchTrainer.PackageVersion}" Condition="{condition}" />""");
+        const string code = "namespace App;\n\npublic static class Report\n{\n#if NET10_0_OR_GREATER && DEBUG\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n#endif\n}\n";
+        ws.Write("App/Report.cs", code);
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("1 legacy use(s) found", check.Output);
+        Assert.Contains("1 of 1 input(s) analysed completely", check.Output);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
     [Fact]
     public async Task No_restore_on_a_never_restored_project_exits_2_naming_the_cause()
     {

@@ -54,7 +54,9 @@ internal static class ProjectGate
     /// The first look, before any restore: evaluates every project once and settles those whose verdict no restore
     /// can change. A project with no PackageReference in itself or its ProjectReference closure gets nothing from a
     /// restore that could bring TorchTrainer, so when none of them is or references TorchTrainer it is skipped
-    /// without being restored; every other project is left to <see cref="Decide"/> after the restore.
+    /// without being restored; every other project is left to <see cref="Decide"/> after the restore. A reference
+    /// this Release evaluation cannot see (one for another configuration or target framework, or one a target adds)
+    /// counts as a package reference: such a project is restored and decided from the restore output.
     /// </summary>
     public static GateSurvey Survey(IReadOnlyList<string> projects, CancellationToken ct)
     {
@@ -101,7 +103,7 @@ internal static class ProjectGate
             }
 
             List<ProjectInstance> closure = [outer, .. evaluator.ReferencedProjects(outer, EvaluatedConfiguration)];
-            var packages = closure.Any(p => p.GetItems("PackageReference").Count > 0);
+            var packages = closure.Any(p => p.GetItems("PackageReference").Count > 0 || evaluator.MayReferenceOtherwise(p));
             var torchTrainer = closure.Any(p => IsTorchTrainer(p.GetPropertyValue("AssemblyName")) || DirectReference(p) is not null);
             return packages || torchTrainer
                 ? null
