@@ -187,6 +187,21 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_package_reference_in_an_import_only_Debug_takes_is_still_restored_and_found()
+    {
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), items: """</ItemGroup><Import Project="debug.props" Condition="'$(Configuration)' == 'Debug'" /><ItemGroup>""");
+        ws.Write("App/debug.props", $"""<Project><ItemGroup><PackageReference Include="TorchTrainer" Version="{RealTorchTrainer.PackageVersion}" /></ItemGroup></Project>""");
+        ws.Write("App/Report.cs", "namespace App;\n\npublic static class Report\n{\n#if DEBUG\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n#endif\n}\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("1 legacy use(s) found", check.Output);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task No_restore_on_a_never_restored_project_exits_2_naming_the_cause()
     {
         using var ws = new GateRoot();

@@ -91,63 +91,8 @@ internal sealed class GateEvaluator : IDisposable
         }
     }
 
-    /// <summary>
-    /// Whether the project's own files (the project file and its imports outside the .NET installation and the NuGet
-    /// package folders) hold a reference this one evaluation cannot rule out for another configuration or target
-    /// framework: a PackageReference that adds a package anywhere (under any condition, in a target too), or a
-    /// ProjectReference or Reference that depends on a condition or sits in a target. The gate evaluates one
-    /// configuration, and a multi-targeted project's outer evaluation sees none of its per-framework items.
-    /// </summary>
-    public bool MayReferenceOtherwise(ProjectInstance project)
-    {
-        var sdkRoots = new[] { "NetCoreRoot", "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBuildBinPath", "NuGetPackageRoot" }
-            .Select(project.GetPropertyValue)
-            .Where(p => p.Length > 0)
-            .Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p)) + Path.DirectorySeparatorChar)
-            .ToList();
-        foreach (var file in project.ImportPaths.Prepend(project.FullPath).Distinct(Output.ChangeWriter.PathComparer))
-        {
-            if (sdkRoots.Any(root => file.StartsWith(root, StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            Microsoft.Build.Construction.ProjectRootElement xml;
-            try
-            {
-                xml = Microsoft.Build.Construction.ProjectRootElement.Open(file, _collection);
-            }
-            catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
-            {
-                return true; // unreadable now, though the evaluation read it: let the restore and the decision after it judge
-            }
-
-            foreach (var item in xml.AllChildren.OfType<Microsoft.Build.Construction.ProjectItemElement>())
-            {
-                var adds = item.Include.Length > 0;
-                if ((item.ItemType == "PackageReference" && adds)
-                    || (item.ItemType is "ProjectReference" or "Reference" && adds && DependsOnConditionOrTarget(item)))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool DependsOnConditionOrTarget(Microsoft.Build.Construction.ProjectElement element)
-    {
-        for (var current = element; current is not null; current = current.Parent)
-        {
-            if (!string.IsNullOrEmpty(current.Condition) || current is Microsoft.Build.Construction.ProjectTargetElement)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether the project's own files may add a reference this evaluation does not show (<see cref="UnseenReferences"/>).</summary>
+    public bool MayReferenceOtherwise(ProjectInstance project) => UnseenReferences.Possible(project, _collection);
 
     /// <summary>
     /// The imports NuGet's restore writes next to the assets file (present or not, and when written): an evaluation
