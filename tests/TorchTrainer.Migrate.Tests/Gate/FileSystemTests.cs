@@ -12,11 +12,18 @@ public sealed class FileSystemTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
+    private readonly SortedDictionary<string, string> _outsideAtStart;
+
     public FileSystemTests()
     {
         Directory.CreateDirectory(Root);
         Directory.CreateDirectory(Outside);
+        File.WriteAllText(Path.Combine(Outside, "bystander.dib"), Dib);   // legacy code beside the root, never to be touched
+        _outsideAtStart = Snapshot(Outside);
     }
+
+    /// <summary>Nothing beside the root changed (for the tests that put nothing there of their own).</summary>
+    private void AssertOutsideUntouched() => Assert.Equal(_outsideAtStart, Snapshot(Outside));
 
     private string Root => Path.Combine(_dir.Path, "root");
 
@@ -59,6 +66,7 @@ public sealed class FileSystemTests : IDisposable
         Assert.True(check.ExitCode == 1, check.ToString());
         Assert.Contains("1 legacy use(s) found", check.Output);   // once, not once per lap of the loop
         Assert.Contains("1 of 1 input(s) analysed completely", check.Output);
+        AssertOutsideUntouched();
     }
 
     [Fact]
@@ -120,6 +128,7 @@ public sealed class FileSystemTests : IDisposable
         Assert.Contains("TRN0001: 0 fixed, 1 not fixable", run.Output);
         Assert.Equal(Dib, File.ReadAllText(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(path));
+        AssertOutsideUntouched();
     }
 
     [Fact]
@@ -141,6 +150,7 @@ public sealed class FileSystemTests : IDisposable
 
         Assert.Equal(notebook, File.ReadAllText(Path.Combine(Root, "lone.ipynb")));
         Assert.Equal(Dib, File.ReadAllText(Path.Combine(Root, "fine.dib")));   // nothing written when an input is unreadable
+        AssertOutsideUntouched();
     }
 
     [Theory]
@@ -156,6 +166,7 @@ public sealed class FileSystemTests : IDisposable
 
         Assert.True(check.ExitCode == 1, check.ToString());
         Assert.Contains("1 legacy use(s) found", check.Output);
+        AssertOutsideUntouched();
     }
 
     [Fact]
@@ -168,6 +179,7 @@ public sealed class FileSystemTests : IDisposable
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("error: root/absurd.ipynb: the notebook's JSON nests deeper than 1000 levels", run.Error);
+        AssertOutsideUntouched();
     }
 
     [Fact]
@@ -187,5 +199,6 @@ public sealed class FileSystemTests : IDisposable
         File.WriteAllText(Path.Combine(Root, "-odd.dib"), Dib);
         var odd = await Tool.RunAsync(Root, "--check", "--", "-odd.dib");
         Assert.True(odd.ExitCode == 1, odd.ToString());
+        AssertOutsideUntouched();
     }
 }

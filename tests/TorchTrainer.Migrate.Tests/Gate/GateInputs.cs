@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using TorchTrainer.Migrate.Tests.Fixtures;
+using TorchTrainer.TestSupport;
 
 namespace TorchTrainer.Migrate.Tests.Gate;
 
@@ -67,5 +68,36 @@ internal static class GateInputs
         }
 
         return result;
+    }
+}
+
+/// <summary>
+/// A folder beside a test's root ("ROOT.outside", a sibling of it) holding legacy code the tool must never touch — a
+/// notebook, a .dib, a file-based app and a C# file — for the issue-8 check that nothing outside the root changes.
+/// <see cref="AssertUntouched"/> compares it with how it was made; disposing deletes it.
+/// </summary>
+internal sealed class Bystander : IDisposable
+{
+    private readonly SortedDictionary<string, string> _before;
+
+    public Bystander(string root)
+    {
+        Path = System.IO.Path.TrimEndingDirectorySeparator(root) + ".outside";
+        Directory.CreateDirectory(Path);
+        File.WriteAllText(System.IO.Path.Combine(Path, "report.ipynb"), GateInputs.Ipynb($"{RealTorchTrainer.NotebookReference}\nusing TorchTrainer;\n{GateInputs.Results}", GateInputs.LegacyUse));
+        File.WriteAllText(System.IO.Path.Combine(Path, "report.dib"), $"#!csharp\n\n{RealTorchTrainer.NotebookReference}\nusing TorchTrainer;\n{GateInputs.Results}\n{GateInputs.LegacyUse}\n");
+        File.WriteAllText(System.IO.Path.Combine(Path, "app.cs"), $"{RealTorchTrainer.PackageDirective}\nusing TorchTrainer;\n{GateInputs.Results}\n{GateInputs.LegacyUse}\n");
+        File.WriteAllText(System.IO.Path.Combine(Path, "Legacy.cs"), "public static class Legacy { public static double L(TorchTrainer.TrainingResults r) => r.LossHistory[^1]; }\n");
+        _before = GateInputs.Snapshot(Path);
+    }
+
+    public string Path { get; }
+
+    public void AssertUntouched() => Assert.Equal(_before, GateInputs.Snapshot(Path));
+
+    public void Dispose()
+    {
+        FileBasedAppArtifacts.DeleteFor(Path);
+        Directory.Delete(Path, recursive: true);
     }
 }

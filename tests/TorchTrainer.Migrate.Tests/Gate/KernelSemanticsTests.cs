@@ -14,6 +14,7 @@ public sealed class KernelSemanticsTests
     public async Task A_using_in_a_later_ipynb_cell_does_not_hide_the_legacy_uses_after_it()
     {
         using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
         RealTorchTrainer.WriteNuGetConfig(dir.Path);
         string[] cells =
         [
@@ -35,12 +36,14 @@ public sealed class KernelSemanticsTests
 
         var after = await Tool.RunAsync(dir.Path, "--check", "late.ipynb");
         Assert.True(after.ExitCode == 0, after.ToString());
+        outside.AssertUntouched();
     }
 
     [Fact]
     public async Task A_using_in_a_later_dib_section_does_not_hide_the_legacy_uses_after_it()
     {
         using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
         RealTorchTrainer.WriteNuGetConfig(dir.Path);
         var dib = $"""
             #!csharp
@@ -69,12 +72,14 @@ public sealed class KernelSemanticsTests
         var migrate = await Tool.RunAsync(dir.Path, "late.dib");
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
         Assert.Equal(dib.Replace(LegacyUse, MigratedUse, StringComparison.Ordinal), dir.Text("late.dib"));
+        outside.AssertUntouched();
     }
 
     [Fact]
     public async Task An_unknown_magic_is_reported_with_its_cell_and_the_cell_is_still_analysed()
     {
         using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
         RealTorchTrainer.WriteNuGetConfig(dir.Path);
         dir.Write("magic.ipynb", Ipynb(
             $"#r \"nuget: TorchTrainer, {RealTorchTrainer.PackageVersion}\"\nusing TorchTrainer;\n{Results}",
@@ -86,5 +91,6 @@ public sealed class KernelSemanticsTests
         Assert.Contains("warning: magic.ipynb: unknown magic command #!frobnicate (cell 2, line 2)", check.Output);
         Assert.DoesNotContain("#!time", check.Output);   // a .NET Interactive magic: nothing to say
         Assert.Contains("1 legacy use(s) found", check.Output);
+        outside.AssertUntouched();
     }
 }

@@ -28,6 +28,7 @@ public sealed class PackageReferenceTests
     public async Task Each_nuget_version_form_is_restored_check_fails_before_and_passes_after_migration()
     {
         using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
         RealTorchTrainer.WriteNuGetConfig(dir.Path);
         var references = VersionForms.Select(v => v.Form is null ? "#r \"nuget: TorchTrainer\"" : $"#r \"nuget: TorchTrainer, {v.Form}\"").ToArray();
         for (var i = 0; i < references.Length; i++)
@@ -61,12 +62,14 @@ public sealed class PackageReferenceTests
         var after = await Tool.RunAsync(dir.Path, "--check", ".");
         Assert.True(after.ExitCode == 0, after.ToString());
         Assert.Contains("7 of 7 input(s) analysed completely", after.Output);
+        outside.AssertUntouched();
     }
 
     [Fact]
     public async Task A_dib_reference_with_a_version_range_is_restored()
     {
         using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
         RealTorchTrainer.WriteNuGetConfig(dir.Path);
         var dib = $"#!csharp\n\n#r \"nuget: TorchTrainer, [4.0,5.0)\"\nusing TorchTrainer;\n{Results}\n\n#!csharp\n\n{LegacyUse}\n";
         dir.Write("report.dib", dib);
@@ -77,12 +80,14 @@ public sealed class PackageReferenceTests
         var migrate = await Tool.RunAsync(dir.Path, "report.dib");
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
         Assert.Equal(dib.Replace(LegacyUse, MigratedUse, StringComparison.Ordinal), dir.Text("report.dib"));
+        outside.AssertUntouched();
     }
 
     [Fact]
     public async Task An_i_nuget_source_line_adds_the_feed_the_notebook_folder_does_not_name()
     {
         using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
         RealTorchTrainer.WriteNuGetConfig(dir.Path, withFeed: false);
         var withSource = Ipynb($"#i \"nuget: {RealTorchTrainer.FeedPath}\"\n#r \"nuget: TorchTrainer, 4.0.*\"\nusing TorchTrainer;\n{Results}\n{LegacyUse}");
         dir.Write("with-source.ipynb", withSource);
@@ -97,12 +102,14 @@ public sealed class PackageReferenceTests
         Assert.True(missing.ExitCode == 2, missing.ToString());
         Assert.Contains("error: not analysed: without-source.ipynb: #r \"nuget: TorchTrainer, 4.0.*\" cannot be restored: NU1101", missing.Error);
         Assert.Contains("0 of 1 input(s) analysed completely", missing.Output);
+        outside.AssertUntouched();
     }
 
     [Fact]
     public async Task A_package_that_cannot_be_restored_is_exit_2_naming_package_version_and_error_and_nothing_is_written()
     {
         using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
         RealTorchTrainer.WriteNuGetConfig(dir.Path);
         var notebook = Ipynb($"#r \"nuget: TorchTrainer, 9.9.9\"\nusing TorchTrainer;\n{Results}\n{LegacyUse}");
         dir.Write("report.ipynb", notebook);
@@ -122,6 +129,7 @@ public sealed class PackageReferenceTests
         Assert.True(apply.ExitCode == 2, apply.ToString());
         Assert.Equal(notebook, dir.Text("report.ipynb"));
         Assert.Equal(app, dir.Text("app.cs"));
+        outside.AssertUntouched();
     }
 
     [Theory]
@@ -130,6 +138,7 @@ public sealed class PackageReferenceTests
     public async Task A_file_based_app_package_range_is_restored_by_the_SDK(string range)
     {
         using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
         RealTorchTrainer.WriteNuGetConfig(dir.Path);
         var app = $"#:package TorchTrainer@{range}\nusing TorchTrainer;\n{Results}\n{LegacyUse}\n";
         dir.Write("app.cs", app);
@@ -143,5 +152,6 @@ public sealed class PackageReferenceTests
 
         var after = await Tool.RunAsync(dir.Path, "--check", "app.cs");
         Assert.True(after.ExitCode == 0, after.ToString());
+        outside.AssertUntouched();
     }
 }
