@@ -202,6 +202,24 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_project_reference_to_a_missing_project_is_not_analysed_not_passed()
+    {
+        using var ws = new GateRoot();
+        // No package anywhere, but the referenced project (which might bring TorchTrainer) is not there: nothing can
+        // tell what this project compiles against, so it must not pass as "does not reference TorchTrainer".
+        ws.Project("App", Tfm("net10.0"), items: """<ProjectReference Include="../Training/Training.csproj" />""");
+        ws.Write("App/Report.cs", "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: App/App.csproj: its ProjectReference ../Training/Training.csproj does not exist", check.Error);
+        Assert.Contains("0 of 1 input(s) analysed completely", check.Output);
+        Assert.DoesNotContain("does not reference TorchTrainer", check.Output);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task No_restore_on_a_never_restored_project_exits_2_naming_the_cause()
     {
         using var ws = new GateRoot();

@@ -103,6 +103,11 @@ internal static class ProjectGate
             }
 
             List<ProjectInstance> closure = [outer, .. evaluator.ReferencedProjects(outer, EvaluatedConfiguration)];
+            if (Dangling(closure) is { } missing)
+            {
+                return new GateDecision(path, GateVerdict.NotAnalysed, missing, []);
+            }
+
             var packages = closure.Any(p => p.GetItems("PackageReference").Count > 0 || evaluator.MayReferenceOtherwise(p));
             var torchTrainer = closure.Any(p => IsTorchTrainer(p.GetPropertyValue("AssemblyName")) || DirectReference(p) is not null);
             return packages || torchTrainer
@@ -163,6 +168,11 @@ internal static class ProjectGate
         string? via;
         try
         {
+            if (Dangling([outer, .. evaluator.ReferencedProjects(outer, EvaluatedConfiguration)]) is { } missing)
+            {
+                return NotAnalysed(missing);
+            }
+
             via = assets.TorchTrainer ?? DirectReference(outer) ?? evaluator.ReferencedProjects(outer, EvaluatedConfiguration)
                 .Where(p => IsTorchTrainer(p.GetPropertyValue("AssemblyName")) || DirectReference(p) is not null)
                 .Select(p => $"ProjectReference {Path.GetFileName(p.FullPath)}")
@@ -196,6 +206,29 @@ internal static class ProjectGate
         }
 
         return new GateDecision(path, GateVerdict.Load, via, views.ToImmutable());
+    }
+
+    /// <summary>
+    /// A ProjectReference in the closure to a file that does not exist (MSBuild only warns, MSB9008, and NuGet restores
+    /// without it): what that project would bring, TorchTrainer included, cannot be known, so the project is not
+    /// analysed rather than passed.
+    /// </summary>
+    private static string? Dangling(IEnumerable<ProjectInstance> closure)
+    {
+        foreach (var project in closure)
+        {
+            foreach (var reference in project.GetItems("ProjectReference"))
+            {
+                var target = Path.GetFullPath(Path.Combine(project.Directory, reference.EvaluatedInclude));
+                if (!File.Exists(target))
+                {
+                    return $"{(project == closure.First() ? "its" : $"{Path.GetFileName(project.FullPath)}'s")} ProjectReference {reference.EvaluatedInclude} does not exist "
+                        + $"({target}): what it would bring cannot be known (fix the reference, or check that project out, and run again)";
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A PackageReference named TorchTrainer, or a Reference to TorchTrainer (by name or HintPath).</summary>
