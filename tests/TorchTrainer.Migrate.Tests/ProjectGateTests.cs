@@ -220,6 +220,25 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_legacy_name_read_from_a_type_the_compiler_cannot_find_is_not_analysed_not_passed()
+    {
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        // Results come from a generated file that is not there (CS0103): the analyzers cannot see that r is TorchTrainer's.
+        const string code = "namespace App;\n\npublic static class Report\n{\n    public static void Print()\n    {\n        var r = GeneratedRuns.Latest();\n        System.Console.WriteLine(r.LossHistory[^1]);\n        System.Console.WriteLine(r[\"val_loss_history\"]);\n    }\n}\n";
+        ws.Write("App/Report.cs", code);
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: App/Report.cs:8: 'LossHistory' does not bind: the type it is read from is unknown here", check.Error);
+        Assert.Contains("error: not analysed: App/Report.cs:9: '\"val_loss_history\"' does not bind", check.Error);
+        Assert.Contains("0 of 1 input(s) analysed completely", check.Output);
+        Assert.Equal(code, ws.Text("App/Report.cs"));
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task No_restore_on_a_never_restored_project_exits_2_naming_the_cause()
     {
         using var ws = new GateRoot();

@@ -25,6 +25,11 @@ internal sealed class FileBasedAppUnit(UnitServices services, FileBasedApp app)
         var fixedText = engineResult.Changed.TryGetValue(documentId, out var texts) ? texts.New : analysed;
         var findings = MapFindings(engineResult.Initial, engineResult.Unfixed, analysed, fixedText,
             d => FromLineSpan(d, app.File.Path), d => FromLineSpan(d, app.File.Path)).ToList();
+        foreach (var hit in await UnboundNames.FindAsync([project], d => d.Id == documentId, ct).ConfigureAwait(false))
+        {
+            result.NotAnalysed.Add(new NotAnalysed($"{Name}:{analysed.Lines.GetLineFromPosition(hit.Position).LineNumber + 1}", UnboundNames.Reason(hit)));
+        }
+
         var outcomes = new List<(string, ChangeOutcome)>();
         if (engineResult.Changed.Count > 0)
         {

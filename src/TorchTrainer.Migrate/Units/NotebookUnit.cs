@@ -56,6 +56,19 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
         }
 
         var findings = MapFindings(engineResult.Initial, engineResult.Unfixed, analysed, fixedText, d => Locate(d, false), d => Locate(d, true)).ToList();
+        foreach (var hit in await UnboundNames.FindAsync([project], d => d.Id == documentId, ct).ConfigureAwait(false))
+        {
+            var place = Name;
+            if (script.Locate(hit.Position) is { } located)
+            {
+                var (line, _) = TextEdits.LineColumn(located.Piece.OriginalText, located.Offset);
+                var (fileLine, detail) = notebook.Locate(located.Piece.CellIndex, line);
+                place = detail is null || notebook is DibNotebook ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})";
+            }
+
+            result.NotAnalysed.Add(new NotAnalysed(place, UnboundNames.Reason(hit)));
+        }
+
         var outcomes = new List<(string, ChangeOutcome)>();
         if (engineResult.Changed.Count > 0)
         {

@@ -129,6 +129,12 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
                 $"inactive under every configuration ({string.Join(", ", variants.Select(v => v.Label))}): '{hit.Name}' sits in a preprocessor branch none of them compiles; migrate it by hand or analyse a configuration that defines its symbol"));
         }
 
+        foreach (var hit in await UnboundNames.FindAsync([.. variants.Select(v => v.Project)], d => d.FilePath is { } p && mine.Contains(p), ct).ConfigureAwait(false))
+        {
+            var text = SourceText.From(changes.TryGetValue(hit.Path, out var change) ? change.Original : await File.ReadAllTextAsync(hit.Path, ct).ConfigureAwait(false));
+            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{text.Lines.GetLineFromPosition(Math.Min(hit.Position, text.Length)).LineNumber + 1}", UnboundNames.Reason(hit)));
+        }
+
         var allFindings = findings.Values.ToList();
         var fixedPerRule = allFindings.Where(f => f.Status != FindingStatus.Unfixable).GroupBy(f => f.RuleId, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);

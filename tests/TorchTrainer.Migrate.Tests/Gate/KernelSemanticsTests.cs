@@ -93,4 +93,20 @@ public sealed class KernelSemanticsTests
         Assert.Contains("1 legacy use(s) found", check.Output);
         outside.AssertUntouched();
     }
+
+    [Fact]
+    public async Task A_legacy_name_on_a_value_of_unknown_type_is_not_analysed()
+    {
+        using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
+        dir.Write("report.ipynb", Ipynb($"{RealTorchTrainer.NotebookReference}\nusing TorchTrainer;\n{Results}", LegacyUse, "var other = LoadFromAnotherNotebook();\nConsole.WriteLine(other.ValLossHistory[^1]);"));
+
+        var check = await Tool.RunAsync(dir.Path, "--check", ".");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("1 legacy use(s) found", check.Output);   // the use on TorchTrainer's results is still found
+        Assert.Contains("'ValLossHistory' does not bind", check.Error);
+        Assert.Contains("(cell 3, line 2)", check.Error);
+        outside.AssertUntouched();
+    }
 }
