@@ -27,7 +27,7 @@ internal sealed class FileBasedAppUnit(UnitServices services, FileBasedApp app)
             d => FromLineSpan(d, app.File.Path), d => FromLineSpan(d, app.File.Path)).ToList();
         foreach (var hit in await UnboundNames.FindAsync([project], d => d.Id == documentId, ct).ConfigureAwait(false))
         {
-            result.NotAnalysed.Add(new NotAnalysed($"{Name}:{analysed.Lines.GetLineFromPosition(hit.Position).LineNumber + 1}", UnboundNames.Reason(hit)));
+            result.NotAnalysed.Add(new NotAnalysed($"{Name}:{hit.Line}", UnboundNames.Reason(hit)));
         }
 
         var outcomes = new List<(string, ChangeOutcome)>();

@@ -131,8 +131,7 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
 
         foreach (var hit in await UnboundNames.FindAsync([.. variants.Select(v => v.Project)], d => d.FilePath is { } p && mine.Contains(p), ct).ConfigureAwait(false))
         {
-            var text = SourceText.From(changes.TryGetValue(hit.Path, out var change) ? change.Original : await File.ReadAllTextAsync(hit.Path, ct).ConfigureAwait(false));
-            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{text.Lines.GetLineFromPosition(Math.Min(hit.Position, text.Length)).LineNumber + 1}", UnboundNames.Reason(hit)));
+            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", UnboundNames.Reason(hit)));
         }
 
         var allFindings = findings.Values.ToList();

@@ -19,8 +19,8 @@ internal static class UnboundNames
 
     private static readonly HashSet<string> Keys = new(StringComparer.Ordinal) { KeyNames.LossHistory, KeyNames.ValLossHistory };
 
-    /// <summary>An unbound legacy name: the document's file, the position in its analysed text, the name and the compiler's error there.</summary>
-    internal sealed record Hit(string Path, int Position, string Name, string? CompilerError);
+    /// <summary>An unbound legacy name: the document's file, the position and (1-based) line in its analysed text, the name and the compiler's error there.</summary>
+    internal sealed record Hit(string Path, int Position, int Line, string Name, string? CompilerError);
 
     /// <summary>What the user is told: the name, the compiler's error, why it matters, and the fix.</summary>
     public static string Reason(Hit hit) =>
@@ -30,7 +30,7 @@ internal static class UnboundNames
     public static async Task<IReadOnlyList<Hit>> FindAsync(IReadOnlyList<Project> variants, Func<Document, bool> include, CancellationToken ct)
     {
         // Per place (file, position, name): how many variants compile it, and how many of them leave it unbound.
-        var seen = new Dictionary<(string Path, int Position, string Name), (int Compiled, int Unbound, string? Error)>();
+        var seen = new Dictionary<(string Path, int Position, string Name), (int Line, int Compiled, int Unbound, string? Error)>();
         foreach (var project in variants)
         {
             foreach (var document in project.Documents.Where(include))
@@ -50,20 +50,20 @@ internal static class UnboundNames
                     }
 
                     var key = (path, node.SpanStart, name);
-                    var (compiled, unbound, error) = seen.GetValueOrDefault(key);
+                    var (_, compiled, unbound, error) = seen.GetValueOrDefault(key);
                     if (IsUnbound(model, node, ct))
                     {
                         unbound++;
                         error ??= model.GetDiagnostics(node.Span, ct).FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error)?.Id;
                     }
 
-                    seen[key] = (compiled + 1, unbound, error);
+                    seen[key] = (node.GetLocation().GetLineSpan().StartLinePosition.Line + 1, compiled + 1, unbound, error);
                 }
             }
         }
 
         return [.. seen.Where(kv => kv.Value.Unbound == kv.Value.Compiled)
-            .Select(kv => new Hit(kv.Key.Path, kv.Key.Position, kv.Key.Name, kv.Value.Error))
+            .Select(kv => new Hit(kv.Key.Path, kv.Key.Position, kv.Value.Line, kv.Key.Name, kv.Value.Error))
             .OrderBy(h => h.Path, StringComparer.Ordinal).ThenBy(h => h.Position)];
     }
 

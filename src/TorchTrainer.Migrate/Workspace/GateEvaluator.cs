@@ -17,6 +17,7 @@ internal sealed class GateEvaluator : IDisposable
     private readonly ProjectCollection _collection = new();
     private readonly EvaluationContext _context = EvaluationContext.Create(EvaluationContext.SharingPolicy.Shared);
     private readonly ConcurrentDictionary<string, Evaluated> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ProjectInstance, bool> _unseen = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>One evaluation and the state of the restore-written imports it saw.</summary>
     private sealed record Evaluated(ProjectInstance Instance, string RestoreStamp);
@@ -67,7 +68,7 @@ internal sealed class GateEvaluator : IDisposable
 
     /// <summary>
     /// The projects of the ProjectReference closure (the project itself excluded), breadth first; a referenced
-    /// project file that does not exist is left out (MSBuild reports it when the project is built).
+    /// project file that does not exist is left out (the gate names it: ProjectGate.Dangling).
     /// </summary>
     public IEnumerable<ProjectInstance> ReferencedProjects(ProjectInstance project, string configuration)
     {
@@ -92,7 +93,9 @@ internal sealed class GateEvaluator : IDisposable
     }
 
     /// <summary>Whether the project's own files may add a reference this evaluation does not show (<see cref="UnseenReferences"/>).</summary>
-    public bool MayReferenceOtherwise(ProjectInstance project) => UnseenReferences.Possible(project, _collection);
+    /// <remarks>Once per evaluation: a project referenced by many (a solution's common library) is read once.</remarks>
+    public bool MayReferenceOtherwise(ProjectInstance project) =>
+        _unseen.GetOrAdd(project, p => UnseenReferences.Possible(p, _collection));
 
     /// <summary>
     /// The imports NuGet's restore writes next to the assets file (present or not, and when written): an evaluation

@@ -109,8 +109,7 @@ internal static class ProjectGate
             }
 
             var packages = closure.Any(p => p.GetItems("PackageReference").Count > 0 || evaluator.MayReferenceOtherwise(p));
-            var torchTrainer = closure.Any(p => IsTorchTrainer(p.GetPropertyValue("AssemblyName")) || DirectReference(p) is not null);
-            return packages || torchTrainer
+            return packages || ThroughReferences(closure) is not null
                 ? null
                 : new GateDecision(path, GateVerdict.Skip,
                     "no PackageReference, and no TorchTrainer project or assembly reference, in it or its ProjectReference closure (decided before any restore: none is needed)", []);
@@ -168,15 +167,13 @@ internal static class ProjectGate
         string? via;
         try
         {
-            if (Dangling([outer, .. evaluator.ReferencedProjects(outer, EvaluatedConfiguration)]) is { } missing)
+            List<ProjectInstance> closure = [outer, .. evaluator.ReferencedProjects(outer, EvaluatedConfiguration)];
+            if (Dangling(closure) is { } missing)
             {
                 return NotAnalysed(missing);
             }
 
-            via = assets.TorchTrainer ?? DirectReference(outer) ?? evaluator.ReferencedProjects(outer, EvaluatedConfiguration)
-                .Where(p => IsTorchTrainer(p.GetPropertyValue("AssemblyName")) || DirectReference(p) is not null)
-                .Select(p => $"ProjectReference {Path.GetFileName(p.FullPath)}")
-                .FirstOrDefault();
+            via = assets.TorchTrainer ?? ThroughReferences(closure);
         }
         catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
         {
@@ -213,7 +210,7 @@ internal static class ProjectGate
     /// without it): what that project would bring, TorchTrainer included, cannot be known, so the project is not
     /// analysed rather than passed.
     /// </summary>
-    private static string? Dangling(IEnumerable<ProjectInstance> closure)
+    private static string? Dangling(IReadOnlyList<ProjectInstance> closure)
     {
         foreach (var project in closure)
         {
@@ -222,7 +219,7 @@ internal static class ProjectGate
                 var target = Path.GetFullPath(Path.Combine(project.Directory, reference.EvaluatedInclude));
                 if (!File.Exists(target))
                 {
-                    return $"{(project == closure.First() ? "its" : $"{Path.GetFileName(project.FullPath)}'s")} ProjectReference {reference.EvaluatedInclude} does not exist "
+                    return $"{(project == closure[0] ? "its" : $"{Path.GetFileName(project.FullPath)}'s")} ProjectReference {reference.EvaluatedInclude} does not exist "
                         + $"({target}): what it would bring cannot be known (fix the reference, or check that project out, and run again)";
                 }
             }
@@ -230,6 +227,16 @@ internal static class ProjectGate
 
         return null;
     }
+
+    /// <summary>
+    /// How the closure (the project first) reaches TorchTrainer without the restore output: its own PackageReference or
+    /// Reference, or a referenced project that is TorchTrainer or references it so; null when it does not.
+    /// </summary>
+    private static string? ThroughReferences(IReadOnlyList<ProjectInstance> closure) =>
+        DirectReference(closure[0]) ?? closure.Skip(1)
+            .Where(p => IsTorchTrainer(p.GetPropertyValue("AssemblyName")) || DirectReference(p) is not null)
+            .Select(p => $"ProjectReference {Path.GetFileName(p.FullPath)}")
+            .FirstOrDefault();
 
     /// <summary>A PackageReference named TorchTrainer, or a Reference to TorchTrainer (by name or HintPath).</summary>
     private static string? DirectReference(ProjectInstance project)
