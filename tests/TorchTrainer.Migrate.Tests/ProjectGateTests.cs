@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using TorchTrainer.Migrate.Tests.Fixtures;
 using TorchTrainer.TestSupport;
 
@@ -108,16 +107,9 @@ public sealed class ProjectGateTests
                 </Project>
                 """);
 
-        /// <summary>A hash of every file outside the root (the sibling folder and the stub MSBuild files).</summary>
-        public string Hash()
-        {
-            var files = Directory.EnumerateFiles(_dir.Path, "*", SearchOption.AllDirectories)
-                .Where(f => !f.StartsWith(Root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal)
-                    && !f.StartsWith(System.IO.Path.Combine(_dir.Path, "packages") + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                .Order(StringComparer.Ordinal)
-                .Select(f => f + ":" + Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
-            return string.Join("\n", files);
-        }
+        /// <summary>Every folder and file outside the root (the sibling folder and the stub MSBuild files; the test's package folder aside), hashed.</summary>
+        public string Hash() =>
+            string.Join("\n", Gate.GateInputs.Snapshot(_dir.Path, name => name is "repo" or "packages").Select(kv => $"{kv.Key} {kv.Value}"));
 
         public void Dispose() => _dir.Dispose();
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
 namespace TorchTrainer.Migrate.Tests;
@@ -60,37 +59,9 @@ internal static partial class RepeatedRuns
         return string.Join("\n", lines.Where(l => !Progress().IsMatch(l))) + "\n--- progress (any order)\n" + string.Join("\n", progress);
     }
 
-    /// <summary>
-    /// Every entry under the folder (bin and obj aside: restore and build write timestamps there): a link with its
-    /// target (never followed: some tests hold link loops), a file with its content hash and attributes, a folder.
-    /// </summary>
-    private static string Tree(string folder)
-    {
-        var lines = new List<string>();
-        void Walk(string directory)
-        {
-            foreach (var entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
-            {
-                var info = new FileInfo(entry);
-                if (info.LinkTarget is { } target)
-                {
-                    lines.Add($"{entry} -> {target}");
-                }
-                else if (File.Exists(entry))
-                {
-                    lines.Add($"{entry} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(entry)))} {info.Attributes}");
-                }
-                else if (Path.GetFileName(entry) is not ("bin" or "obj"))
-                {
-                    lines.Add(entry + "/");
-                    Walk(entry);
-                }
-            }
-        }
-
-        Walk(folder);
-        return string.Join("\n", lines);
-    }
+    /// <summary>Every entry under the folder (bin and obj aside: restore and build write timestamps there), links not followed.</summary>
+    private static string Tree(string folder) =>
+        string.Join("\n", Gate.GateInputs.Snapshot(folder, name => name is "bin" or "obj").Select(kv => $"{kv.Key} {kv.Value}"));
 
     private static void Shell(string command, params string[] args)
     {

@@ -41,8 +41,11 @@ internal static class GateInputs
         return lines.Select((l, i) => i < lines.Length - 1 ? l + "\n" : l).Where(l => l.Length > 0).ToArray();
     }
 
-    /// <summary>Every file and link under <paramref name="folder"/> (links not followed) with its content hash or link target.</summary>
-    public static SortedDictionary<string, string> Snapshot(string folder)
+    /// <summary>
+    /// Every folder, file and link under <paramref name="folder"/> (links not followed: some tests hold link loops) with
+    /// its content hash and mode or link target; folders whose name <paramref name="skip"/> accepts are left out whole.
+    /// </summary>
+    public static SortedDictionary<string, string> Snapshot(string folder, Func<string, bool>? skip = null)
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var pending = new Stack<string>([folder]);
@@ -58,7 +61,11 @@ internal static class GateInputs
                 }
                 else if (Directory.Exists(entry))
                 {
-                    pending.Push(entry);
+                    if (skip?.Invoke(Path.GetFileName(entry)) != true)
+                    {
+                        result[key + "/"] = "folder";
+                        pending.Push(entry);
+                    }
                 }
                 else
                 {
