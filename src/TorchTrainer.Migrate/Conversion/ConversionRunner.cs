@@ -57,14 +57,9 @@ internal sealed class ConversionRunner(MigrateOptions options, AnalyzerSet analy
 
         // The exact rewrites, as Fix All applies them; with --idiomatic, the idiomatic ones where they are offered.
         var engine = new FixEngine(analyzers, ids, options.MaxPasses, options.Idiomatic);
-        // Restores are announced as they start (a first one can download for minutes); conversion runs one notebook at a time.
-        var resolver = new ReferenceResolver(m =>
-        {
-            if (options.Verbosity >= Verbosity.Normal)
-            {
-                error.WriteLine(m);
-            }
-        });
+        // Restores are announced as they start (a first one can download for minutes), as trainer-migrate's check does.
+        var progress = new ConsoleProgress(error, options.Verbosity);
+        var resolver = new ReferenceResolver(m => progress.Write(m, Verbosity.Normal));
         var targets = new Dictionary<string, string>(ChangeWriter.PathComparer);
         foreach (var notebook in inputs.Notebooks)
         {

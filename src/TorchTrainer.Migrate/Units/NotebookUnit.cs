@@ -39,15 +39,24 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
         var analysed = await project.GetDocument(documentId)!.GetTextAsync(ct).ConfigureAwait(false);
         var fixedText = engineResult.Changed.TryGetValue(documentId, out var texts) ? texts.New : analysed;
 
+        // A position of the analysed script in the notebook file: line, column in the cell, and (for .ipynb) the cell detail.
+        (int FileLine, int Column, string? Detail)? InNotebook(int position)
+        {
+            if (script.Locate(position) is not { } located)
+            {
+                return null;
+            }
+
+            var (line, column) = TextEdits.LineColumn(located.Piece.OriginalText, located.Offset);
+            var (fileLine, detail) = notebook.Locate(located.Piece.CellIndex, line);
+            return (fileLine, column, notebook is DibNotebook ? null : detail);
+        }
+
         Finding Locate(Diagnostic diagnostic, bool inFixedText)
         {
-            var position = diagnostic.Location.SourceSpan.Start;
-            var piece = inFixedText ? null : script.Locate(position);
-            if (piece is { } located)
+            if (!inFixedText && InNotebook(diagnostic.Location.SourceSpan.Start) is var (fileLine, column, detail))
             {
-                var (line, column) = TextEdits.LineColumn(located.Piece.OriginalText, located.Offset);
-                var (fileLine, detail) = notebook.Locate(located.Piece.CellIndex, line);
-                return NewFinding(diagnostic, path, fileLine, column + 1, fileLine, column + 1 + diagnostic.Location.SourceSpan.Length, notebook is DibNotebook ? null : detail);
+                return NewFinding(diagnostic, path, fileLine, column + 1, fileLine, column + 1 + diagnostic.Location.SourceSpan.Length, detail);
             }
 
             var lineSpan = diagnostic.Location.GetLineSpan();
@@ -58,14 +67,11 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
         var findings = MapFindings(engineResult.Initial, engineResult.Unfixed, analysed, fixedText, d => Locate(d, false), d => Locate(d, true)).ToList();
         foreach (var hit in await UnboundNames.FindAsync([project], d => d.Id == documentId, ct).ConfigureAwait(false))
         {
-            var place = Name;
-            if (script.Locate(hit.Position) is { } located)
+            var place = InNotebook(hit.Position) switch
             {
-                var (line, _) = TextEdits.LineColumn(located.Piece.OriginalText, located.Offset);
-                var (fileLine, detail) = notebook.Locate(located.Piece.CellIndex, line);
-                place = detail is null || notebook is DibNotebook ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})";
-            }
-
+                var (fileLine, _, detail) => detail is null ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})",
+                null => Name,
+            };
             result.NotAnalysed.Add(new NotAnalysed(place, UnboundNames.Reason(hit)));
         }
 
