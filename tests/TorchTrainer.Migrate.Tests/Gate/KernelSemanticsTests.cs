@@ -109,4 +109,21 @@ public sealed class KernelSemanticsTests
         Assert.Contains("(cell 3, line 2)", check.Error);
         outside.AssertUntouched();
     }
+
+    [Fact]
+    public async Task A_legacy_name_read_through_dynamic_is_not_analysed()
+    {
+        using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
+        // The analyzers leave dynamic alone (the shim answers it until v5.0); the gate must not pass it as clean.
+        dir.Write("report.ipynb", Ipynb($"{RealTorchTrainer.NotebookReference}\nusing TorchTrainer;\n{Results}", "dynamic d = r;\nConsole.WriteLine(d.LossHistory[0]);\nConsole.WriteLine(d[\"val_loss_history\"]);"));
+
+        var check = await Tool.RunAsync(dir.Path, "--check", ".");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("'LossHistory' is read through dynamic", check.Error);
+        Assert.Contains("'\"val_loss_history\"' is read through dynamic", check.Error);
+        Assert.Contains("0 of 1 input(s) analysed completely", check.Output);
+        outside.AssertUntouched();
+    }
 }
