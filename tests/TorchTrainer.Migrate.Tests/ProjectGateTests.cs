@@ -295,6 +295,53 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_package_reference_only_Release_takes_is_restored_and_analysed_under_Release_and_a_Release_build_is_clean()
+    {
+        using var ws = new GateRoot();
+        var analyzers = Path.Combine(AppContext.BaseDirectory, "TorchTrainer.Analyzers.dll");
+        ws.Project("App", Tfm("net10.0"), items: $"""<Analyzer Include="{analyzers}" /><PackageReference Include="TorchTrainer" Version="{RealTorchTrainer.PackageVersion}" Condition="'$(Configuration)' == 'Release'" />""");
+        const string code = """
+            namespace App;
+
+            public static class Report
+            {
+            #if RELEASE
+                public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];
+            #endif
+            }
+
+            """;
+        ws.Write("App/Report.cs", code);
+
+        // Restored for Debug only (what a plain dotnet restore does), the project has no TorchTrainer to compile against:
+        // without a restore of its own the tool cannot analyse its Release code, and says so.
+        ChildProcess.Run(ChildProcess.Dotnet(), ws.Root, ["restore", "App/App.csproj"], new Dictionary<string, string>(), BuildLimit, expectSuccess: true);
+        var unrestored = await Tool.RunAsync(ws.Root, "--check", "--no-restore", "App/App.csproj");
+        Assert.True(unrestored.ExitCode == 2, unrestored.ToString());
+        Assert.Contains("error: not analysed: App/App.csproj: it references TorchTrainer only under Release", unrestored.Error.Replace('\\', '/'));
+        Assert.Contains("0 of 1 input(s) analysed completely", unrestored.Output);
+
+        // Debug's design-time build does not reference TorchTrainer; the tool restores and loads the project under Release.
+        var check = await Tool.RunAsync(ws.Root, "--check", "-v", "detailed", "App/App.csproj");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("App/Report.cs:6:", check.Output.Replace('\\', '/'));
+        Assert.Contains("[1/1] App/App.csproj: 1 legacy use(s), 1 fixable (1 configuration(s))", check.Error.Replace('\\', '/'));
+        Assert.Contains("1 of 1 input(s) analysed completely", check.Output);
+        var before = ChildProcess.Run(ChildProcess.Dotnet(), ws.Root, ["build", "App/App.csproj", "-c", "Release"], new Dictionary<string, string>(), BuildLimit, expectSuccess: true);
+        Assert.Contains("TRN0001", before.StdOut); // what the gate stands for: the Release build warns
+
+        var apply = await Tool.RunAsync(ws.Root, "App/App.csproj");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(code.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), ws.Text("App/Report.cs"));
+        var recheck = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+        Assert.True(recheck.ExitCode == 0, recheck.ToString());
+
+        var after = ChildProcess.Run(ChildProcess.Dotnet(), ws.Root, ["build", "App/App.csproj", "-c", "Release"], new Dictionary<string, string>(), BuildLimit, expectSuccess: true);
+        Assert.DoesNotContain("TRN0001", after.StdOut + after.StdErr);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_multi_targeted_project_gives_the_same_verdict_every_time()
     {
         using var ws = new GateRoot();

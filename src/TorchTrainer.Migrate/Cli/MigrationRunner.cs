@@ -20,6 +20,7 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
     private readonly ConcurrentQueue<string> _loadErrors = new();
     private readonly ConcurrentQueue<string> _loadWarnings = new();
     private long _loadTicks;
+    private int _partitionsLoaded;
 
     /// <summary>A unit of work: its name (for a failure) and how to run it.</summary>
     private sealed record Unit(string Name, Func<CancellationToken, Task<UnitResult>> Run);
@@ -82,7 +83,7 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
             await Task.WhenAll(RunUnitsAsync(units, ct), RunPartitionsAsync(services, partitions, decisions, scratch.FullName, ct)).ConfigureAwait(false);
             if (_loadTicks > 0)
             {
-                _progress.Write($"MSBuild loads: {TimeSpan.FromTicks(_loadTicks).TotalSeconds:0.0} s in total over {partitions.Count} partition(s)", Verbosity.Detailed);
+                _progress.Write($"MSBuild loads: {TimeSpan.FromTicks(_loadTicks).TotalSeconds:0.0} s in total over {_partitionsLoaded} partition(s)", Verbosity.Detailed);
             }
         }
         finally
@@ -148,16 +149,58 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
             });
 
     /// <summary>
-    /// Loads the MSBuild partitions, at most one per core at a time (each in its own workspace and build host), runs
-    /// the partition's projects in parallel, and disposes the workspace before taking the next partition, so that no
-    /// more than the partitions in flight hold compilations and fixed trees.
+    /// Loads and runs the MSBuild partitions (their default configuration, Debug), then, under Release, the projects
+    /// whose Debug design-time build turned out not to reference TorchTrainer although their Release evaluation does
+    /// (a PackageReference on a Release condition): restored under Release first, as <c>dotnet build -c Release</c>
+    /// would, since a restore for Debug leaves that package out.
     /// </summary>
     private async Task RunPartitionsAsync(UnitServices services, IReadOnlyList<MsBuildLoader.Partition> partitions,
         IReadOnlyDictionary<string, GateDecision> decisions, string scratch, CancellationToken ct)
     {
-        if (partitions.Count == 0)
+        var releaseOnly = await LoadAndRunAsync(services, partitions, decisions, scratch, ct).ConfigureAwait(false);
+        if (releaseOnly.Count == 0)
         {
             return;
+        }
+
+        const string release = "Release";
+        var projects = releaseOnly.Order(StringComparer.Ordinal).ToList();
+        _progress.Write($"{(options.NoRestore ? "loading" : "restoring and loading")} {projects.Count} project(s) under {release}: only {release} references TorchTrainer", Verbosity.Normal);
+        if (!options.NoRestore)
+        {
+            var restored = await DotnetRestore.RunAsync([], projects, projects.ToHashSet(ChangeWriter.PathComparer), scratch, ct, release).ConfigureAwait(false);
+            foreach (var failure in restored.OtherErrors)
+            {
+                _loadErrors.Enqueue($"load failure: restore failure: {failure}");
+            }
+
+            foreach (var project in projects.Where(restored.ProjectErrors.ContainsKey).ToList())
+            {
+                _results.Enqueue(UnitResult.Failed(Display(project), $"restore under {release} failed: {string.Join("; ", restored.ProjectErrors[project])} "
+                    + "(fix the restore, e.g. the package source or version, and run again)"));
+                projects.Remove(project);
+            }
+        }
+
+        var partitionsUnderRelease = projects.Chunk(Math.Max(1, options.PartitionSize))
+            .Select(chunk => new MsBuildLoader.Partition($"{string.Join(", ", chunk)} ({release})", null, chunk, Filtered: false, new HashSet<string>(), release))
+            .ToList();
+        await LoadAndRunAsync(services, partitionsUnderRelease, decisions, scratch, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Loads the MSBuild partitions, at most one per core at a time (each in its own workspace and build host), runs
+    /// the partition's projects in parallel, and disposes the workspace before taking the next partition, so that no
+    /// more than the partitions in flight hold compilations and fixed trees. Returns the projects to load under Release
+    /// (<see cref="ProjectUnit.Select"/>).
+    /// </summary>
+    private async Task<IReadOnlyCollection<string>> LoadAndRunAsync(UnitServices services, IReadOnlyList<MsBuildLoader.Partition> partitions,
+        IReadOnlyDictionary<string, GateDecision> decisions, string scratch, CancellationToken ct)
+    {
+        var releaseOnly = new ConcurrentBag<string>();
+        if (partitions.Count == 0)
+        {
+            return releaseOnly;
         }
 
         var claims = new ConcurrentDictionary<string, byte>(ChangeWriter.PathComparer);
@@ -169,6 +212,7 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
                 using var loaded = await MsBuildLoader.LoadAsync(partition, scratch, claims, m => _progress.Write(m, Verbosity.Normal), token).ConfigureAwait(false);
                 var took = Stopwatch.GetElapsedTime(started);
                 Interlocked.Add(ref _loadTicks, took.Ticks);
+                Interlocked.Increment(ref _partitionsLoaded);
                 foreach (var failure in loaded.Failures)
                 {
                     _loadErrors.Enqueue($"load failure: {failure}");
@@ -180,15 +224,17 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
                 }
 
                 _progress.Write($"loaded {partition.Description} in {took.TotalSeconds:0.0} s", Verbosity.Detailed);
-                var (projects, decided) = ProjectUnit.Select(services, loaded, decisions, m => _progress.Write(m, Verbosity.Detailed));
+                var (projects, decided, underRelease) = ProjectUnit.Select(services, loaded, decisions, !options.NoRestore, m => _progress.Write(m, Verbosity.Detailed));
                 foreach (var result in decided)
                 {
                     _results.Enqueue(result);
                 }
 
+                underRelease.ForEach(releaseOnly.Add);
                 _progress.AddUnits(projects.Count);
                 await RunUnitsAsync(projects.Select(p => new Unit(p.Name, p.RunAsync)), token).ConfigureAwait(false);
             }).ConfigureAwait(false);
+        return releaseOnly;
     }
 
     private int Fail(IEnumerable<string> errors)

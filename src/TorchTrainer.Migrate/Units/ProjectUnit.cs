@@ -13,19 +13,24 @@ namespace TorchTrainer.Migrate.Units;
 /// union of their fixes is applied once per file; two configurations rewriting the same code differently is a
 /// conflict, reported and not written. The verdict does not depend on which configuration finishes first.
 /// </summary>
-internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> loaded, ImmutableArray<ConfigurationView> views)
+internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> loaded, string configuration, ImmutableArray<ConfigurationView> views)
 {
     public string Name => services.Display(loaded[0].FilePath ?? loaded[0].Name);
 
     /// <summary>
     /// The units of a loaded partition's C# projects (all target frameworks of a project in one unit) that reference
     /// TorchTrainer; the others are decided here (skipped: they cannot hold a legacy use). TorchTrainer itself is left alone.
+    /// A project the gate found referencing TorchTrainer (its Release evaluation does) whose default (Debug) design-time
+    /// build does not is neither: it is returned in ReleaseOnly, to be restored and loaded under Release, since passing it
+    /// would pass the code only a Release build compiles against TorchTrainer. Loaded under Release and still without
+    /// TorchTrainer, it is skipped after a restore; without one (--no-restore), it is not analysed.
     /// </summary>
-    public static (List<ProjectUnit> Units, List<UnitResult> Decided) Select(UnitServices services, MsBuildLoader.LoadedPartition loaded,
-        IReadOnlyDictionary<string, GateDecision> decisions, Action<string> detail)
+    public static (List<ProjectUnit> Units, List<UnitResult> Decided, List<string> ReleaseOnly) Select(UnitServices services, MsBuildLoader.LoadedPartition loaded,
+        IReadOnlyDictionary<string, GateDecision> decisions, bool restored, Action<string> detail)
     {
         var units = new List<ProjectUnit>();
         var decided = new List<UnitResult>();
+        var releaseOnly = new List<string>();
         var projects = loaded.Requested.Select(loaded.Solution.GetProject).OfType<Project>()
             .Where(p => p.Language == LanguageNames.CSharp)
             .GroupBy(p => Path.GetFullPath(p.FilePath!), ChangeWriter.PathComparer);
@@ -38,17 +43,33 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
                 continue;
             }
 
+            var decision = decisions.GetValueOrDefault(group.Key);
             if (!group.Any(MsBuildLoader.ReferencesTorchTrainer))
             {
-                decided.Add(UnitResult.Skip(name, $"{name} ({Path.GetFileNameWithoutExtension(group.Key)}): does not reference TorchTrainer; skipped", "does not reference TorchTrainer"));
+                var gateLoads = decision?.Verdict == GateVerdict.Load;
+                if (gateLoads && loaded.Configuration == MsBuildLoader.DefaultConfiguration)
+                {
+                    detail($"{name}: its {loaded.Configuration} design-time build does not reference TorchTrainer, its Release evaluation does ({decision!.Reason}): loading it under Release");
+                    releaseOnly.Add(group.Key);
+                }
+                else if (gateLoads && !restored)
+                {
+                    decided.Add(UnitResult.Failed(name, $"it references TorchTrainer only under {loaded.Configuration} ({decision!.Reason}), and its restore output "
+                        + $"does not (it was restored for another configuration): restore it with dotnet restore -p:Configuration={loaded.Configuration}, or drop --no-restore"));
+                }
+                else
+                {
+                    var which = gateLoads ? $"neither its {MsBuildLoader.DefaultConfiguration} nor its {loaded.Configuration} design-time build compiles against TorchTrainer" : "does not reference TorchTrainer";
+                    decided.Add(UnitResult.Skip(name, $"{name} ({Path.GetFileNameWithoutExtension(group.Key)}): {which}; skipped", "does not reference TorchTrainer"));
+                }
+
                 continue;
             }
 
-            var views = decisions.TryGetValue(group.Key, out var decision) ? decision.Views : [];
-            units.Add(new ProjectUnit(services, [.. group], views));
+            units.Add(new ProjectUnit(services, [.. group], loaded.Configuration, decision?.Views ?? []));
         }
 
-        return (units, decided);
+        return (units, decided, releaseOnly);
     }
 
     public async Task<UnitResult> RunAsync(CancellationToken ct)
@@ -66,7 +87,7 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
             }
         }
 
-        var variants = await ProjectVariants.CreateAsync(loaded, views, mine.Contains, ct).ConfigureAwait(false);
+        var variants = await ProjectVariants.CreateAsync(loaded, configuration, views, mine.Contains, ct).ConfigureAwait(false);
         var findings = new Dictionary<(string, int, int, int, int, string), Finding>();
         var changes = new Dictionary<string, (string Original, List<(TextChange Change, string Label)> Changes)>(ChangeWriter.PathComparer);
         var problems = new List<string>();

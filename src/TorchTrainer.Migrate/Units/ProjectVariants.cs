@@ -12,14 +12,15 @@ internal sealed record ProjectVariant(string Label, Project Project);
 
 /// <summary>
 /// The configurations a project is analysed under: every target framework MSBuildWorkspace loaded (its Debug
-/// design-time builds) and, per target framework, Release. Release is derived from the loaded Debug project with
+/// design-time builds) and, per target framework, Release. A project loaded under Release (one only Release
+/// compiles against TorchTrainer) is analysed as loaded. Release is derived from the loaded Debug project with
 /// Release's preprocessor symbols and Compile items from MSBuild evaluation (no second design-time build); it is
 /// left out when it cannot differ from Debug (the same source files and no conditional directive in any of them).
 /// Generated files (under obj/ or bin/) are kept as loaded: evaluation does not list them.
 /// </summary>
 internal static class ProjectVariants
 {
-    public static async Task<IReadOnlyList<ProjectVariant>> CreateAsync(IReadOnlyList<Project> loaded, ImmutableArray<ConfigurationView> views,
+    public static async Task<IReadOnlyList<ProjectVariant>> CreateAsync(IReadOnlyList<Project> loaded, string configuration, ImmutableArray<ConfigurationView> views,
         Func<string, bool> include, CancellationToken ct)
     {
         var variants = new List<ProjectVariant>();
@@ -27,8 +28,9 @@ internal static class ProjectVariants
         foreach (var project in loaded.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
             var framework = TargetFramework(project, frameworks);
-            variants.Add(new ProjectVariant($"Debug|{framework ?? project.Name}", project));
-            var release = views.FirstOrDefault(v => v.Configuration == "Release" && string.Equals(v.TargetFramework, framework, StringComparison.OrdinalIgnoreCase));
+            variants.Add(new ProjectVariant($"{configuration}|{framework ?? project.Name}", project));
+            var release = configuration != MsBuildLoader.DefaultConfiguration ? null
+                : views.FirstOrDefault(v => v.Configuration == "Release" && string.Equals(v.TargetFramework, framework, StringComparison.OrdinalIgnoreCase));
             if (release is null || project.ParseOptions is not CSharpParseOptions parseOptions)
             {
                 continue;

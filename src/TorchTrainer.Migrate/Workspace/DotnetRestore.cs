@@ -20,9 +20,11 @@ internal static partial class DotnetRestore
     /// solution folder and solution-level imports, fewer of them), and the needed standalone
     /// <paramref name="projects"/> together through a generated solution in <paramref name="scratchFolder"/> (a
     /// folder of many projects costs one restore, not one each). NuGet restores each one's ProjectReference closure too.
+    /// Under <paramref name="configuration"/> when given (NuGet takes a PackageReference whose condition names the
+    /// configuration only when restoring under it), else the projects' default.
     /// </summary>
     public static async Task<Outcome> RunAsync(IReadOnlyList<(string Solution, IReadOnlyList<string> Projects)> solutions, IReadOnlyList<string> projects,
-        IReadOnlySet<string> needed, string scratchFolder, CancellationToken ct)
+        IReadOnlySet<string> needed, string scratchFolder, CancellationToken ct, string? configuration = null)
     {
         var targets = new List<(string Path, string Shown)>(); // what is restored, and how a failure names it
         foreach (var (solution, members) in solutions)
@@ -51,7 +53,13 @@ internal static partial class DotnetRestore
         var otherErrors = new List<string>();
         foreach (var (target, shown) in targets)
         {
-            var (exitCode, output) = await RunDotnetAsync(["restore", target, "--nologo", "-v", "q", "-clp:NoSummary"], ct).ConfigureAwait(false);
+            List<string> arguments = ["restore", target, "--nologo", "-v", "q", "-clp:NoSummary"];
+            if (configuration is not null)
+            {
+                arguments.Add($"-p:Configuration={configuration}");
+            }
+
+            var (exitCode, output) = await RunDotnetAsync(arguments, ct).ConfigureAwait(false);
             var found = false;
             foreach (var line in output)
             {

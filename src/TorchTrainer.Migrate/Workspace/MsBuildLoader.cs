@@ -45,14 +45,24 @@ internal static class MsBuildLoader
         }
     }
 
-    /// <summary>What one workspace loads: a whole solution, a filtered part of one, or standalone projects.</summary>
-    internal sealed record Partition(string Description, string? SolutionPath, IReadOnlyList<string> Projects, bool Filtered, IReadOnlySet<string> SolutionProjects);
+    /// <summary>The configuration a design-time build loads when none is given.</summary>
+    public const string DefaultConfiguration = "Debug";
+
+    /// <summary>
+    /// What one workspace loads: a whole solution, a filtered part of one, or standalone projects; under
+    /// <paramref name="Configuration"/> (null: the projects' default, Debug).
+    /// </summary>
+    internal sealed record Partition(string Description, string? SolutionPath, IReadOnlyList<string> Projects, bool Filtered, IReadOnlySet<string> SolutionProjects,
+        string? Configuration = null);
 
     /// <summary>One loaded partition; disposing it releases the workspace and every compilation made from it.</summary>
     internal sealed class LoadedPartition(MSBuildWorkspace workspace, Solution solution, IReadOnlyList<ProjectId> requested,
-        IReadOnlyList<string> failures, IReadOnlyList<string> warnings) : IDisposable
+        IReadOnlyList<string> failures, IReadOnlyList<string> warnings, string configuration) : IDisposable
     {
         public Solution Solution { get; } = solution;
+
+        /// <summary>The configuration the design-time builds ran under.</summary>
+        public string Configuration { get; } = configuration;
 
         /// <summary>The projects this partition is responsible for (each project of the run is requested once).</summary>
         public IReadOnlyList<ProjectId> Requested { get; } = requested;
@@ -165,7 +175,9 @@ internal static class MsBuildLoader
     {
         var failures = new List<string>();
         var warnings = new List<string>();
-        var workspace = MSBuildWorkspace.Create();
+        var workspace = partition.Configuration is { } configuration
+            ? MSBuildWorkspace.Create(new Dictionary<string, string> { ["Configuration"] = configuration })
+            : MSBuildWorkspace.Create();
         workspace.LoadMetadataForReferencedProjects = false;
         workspace.SkipUnrecognizedProjects = true;
         string? loading = null;
@@ -235,7 +247,7 @@ internal static class MsBuildLoader
             .Where(g => claims.TryAdd(g.Key, 0))
             .SelectMany(g => g.Select(p => p.Id))
             .ToList();
-        return new LoadedPartition(workspace, solution, requested, failures, warnings);
+        return new LoadedPartition(workspace, solution, requested, failures, warnings, partition.Configuration ?? DefaultConfiguration);
     }
 
     private static bool SamePath(string? a, string b) =>
