@@ -341,6 +341,41 @@ public sealed class ProjectGateTests
         Assert.Equal(ws.Outside, ws.Hash());
     }
 
+    [Theory]
+    [InlineData("Fs", "fsproj", "F#", "<DisableImplicitFSharpCoreReference>true</DisableImplicitFSharpCoreReference>", "Report.fs", "module Report\nlet last (r: TorchTrainer.TrainingResults) = r.LossHistory.[0]\n")]
+    [InlineData("Vb", "vbproj", "VB", "", "Report.vb", "Public Module Report\n    Public Function Last(r As TorchTrainer.TrainingResults) As Double\n        Return r.LossHistory(0)\n    End Function\nEnd Module\n")]
+    public async Task A_project_in_another_language_that_references_TorchTrainer_is_not_analysed_not_passed(string name, string extension, string language, string properties, string file, string code)
+    {
+        using var ws = new GateRoot();
+        ws.Write($"{name}/{name}.{extension}", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework>{properties}</PropertyGroup>
+              <ItemGroup><Compile Include="{file}" Condition="'{extension}' == 'fsproj'" /><PackageReference Include="TorchTrainer" Version="{RealTorchTrainer.PackageVersion}" /></ItemGroup>
+            </Project>
+            """);
+        ws.Write($"{name}/{file}", code);
+        ws.Project("App", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        ws.Write("App/Report.cs", "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.FinalLoss;\n}\n");
+        ws.Write("all.slnx", $"""
+            <Solution>
+              <Project Path="App/App.csproj" />
+              <Project Path="{name}/{name}.{extension}" />
+            </Solution>
+            """);
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "all.slnx");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains($"error: not analysed: {name}/{name}.{extension}: a {language} project that references TorchTrainer (", check.Error.Replace('\\', '/'));
+        Assert.Contains("1 of 2 input(s) analysed completely", check.Output);
+        Assert.Equal(code, ws.Text($"{name}/{file}"));
+
+        // Checked without it (the C# project named alone), the gate passes: nothing C# is left.
+        var csharpOnly = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+        Assert.True(csharpOnly.ExitCode == 0, csharpOnly.ToString());
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
     [Fact]
     public async Task A_multi_targeted_project_gives_the_same_verdict_every_time()
     {
