@@ -43,17 +43,17 @@ public sealed class CliTests
     public async Task Check_exits_1_when_something_would_change_then_0_after_migration_and_a_second_run_changes_nothing()
     {
         using var dir = AppFolder();
-        dir.Write("nb/train.ipynb", NotebookTests.MixedNotebook);
+        dir.Write("nb/train.ipynb", NotebookTests.MixedNotebookWithLegacyInCSharpOnly);
 
         var check = await Tool.RunAsync(dir.Path, "--check");
         Assert.True(check.ExitCode == 1, check.ToString());
         Assert.Equal(FileBasedAppTests.App(), dir.Text("train.cs"));
-        Assert.Equal(NotebookTests.MixedNotebook, dir.Text("nb/train.ipynb"));
+        Assert.Equal(NotebookTests.MixedNotebookWithLegacyInCSharpOnly, dir.Text("nb/train.ipynb"));
 
         var apply = await Tool.RunAsync(dir.Path);
         Assert.True(apply.ExitCode == 0, apply.ToString());
         Assert.Equal(FileBasedAppTests.MigratedApp(), dir.Text("train.cs"));
-        Assert.Equal(NotebookTests.MigratedMixedNotebook, dir.Text("nb/train.ipynb"));
+        Assert.Equal(NotebookTests.MigratedMixedNotebookWithLegacyInCSharpOnly, dir.Text("nb/train.ipynb"));
         Assert.Contains("2 file(s) changed", apply.Output);
 
         var again = await Tool.RunAsync(dir.Path);

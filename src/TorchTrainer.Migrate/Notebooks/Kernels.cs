@@ -49,7 +49,7 @@ internal static class Kernels
     };
 
     /// <summary>The <c>#!name</c> lines of <paramref name="text"/> that are neither a kernel selector nor a known magic.</summary>
-    public static IEnumerable<(int Line, string Name)> UnknownMagics(string text, List<(int Start, int Length, LineKind Kind)> lines)
+    public static IEnumerable<(int Line, string Name)> UnknownMagics(string text, List<(int Start, int Length, LineKind Kind, string? Kernel)> lines)
     {
         for (var i = 0; i < lines.Count; i++)
         {
@@ -75,15 +75,22 @@ internal static class Kernels
 
         /// <summary>A magic, a kernel selector, <c>#r</c> / <c>#load</c>, or another language: blanked while analysing, never changed.</summary>
         Masked,
+
+        /// <summary>
+        /// F# or PowerShell: blanked and never changed like <see cref="Masked"/>, but these kernels run on .NET and can
+        /// read a TorchTrainer result too (a <c>#r</c> of their own, <c>#!share</c>), so their legacy names are named.
+        /// </summary>
+        OtherDotNet,
     }
 
     /// <summary>
     /// Classifies each line of <paramref name="text"/>: <c>#!kernel</c> selectors switch the language of the lines after
-    /// them; magics (<c>#!...</c>) and <c>#r</c> / <c>#load</c> / <c>#i</c> lines are masked; only C# lines are analysed.
+    /// them; magics (<c>#!...</c>) and <c>#r</c> / <c>#load</c> / <c>#i</c> lines are masked; only C# lines are analysed;
+    /// F# and PowerShell lines are told apart (<see cref="LineKind.OtherDotNet"/>). Each line comes with its kernel.
     /// </summary>
-    public static List<(int Start, int Length, LineKind Kind)> Classify(string text, string? baseKernel)
+    public static List<(int Start, int Length, LineKind Kind, string? Kernel)> Classify(string text, string? baseKernel)
     {
-        var result = new List<(int, int, LineKind)>();
+        var result = new List<(int, int, LineKind, string?)>();
         var kernel = baseKernel;
         foreach (var (start, length, _) in Workspace.TextEdits.Lines(text))
         {
@@ -95,14 +102,18 @@ internal static class Kernels
                     kernel = selected;
                 }
 
-                result.Add((start, length, LineKind.Masked));
+                result.Add((start, length, LineKind.Masked, kernel));
                 continue;
             }
 
-            var isCSharp = kernel == CSharp;
             var isDirective = line.StartsWith("#r ") || line.StartsWith("#r\"") || line.StartsWith("#r\t")
                 || line.StartsWith("#load") || line.StartsWith("#i ") || line.StartsWith("#i\"");
-            result.Add((start, length, isCSharp && !isDirective ? LineKind.CSharp : LineKind.Masked));
+            result.Add((start, length, isDirective ? LineKind.Masked : kernel switch
+            {
+                CSharp => LineKind.CSharp,
+                "fsharp" or "pwsh" => LineKind.OtherDotNet,
+                _ => LineKind.Masked,
+            }, kernel));
         }
 
         return result;

@@ -14,6 +14,9 @@ internal sealed record ScriptPiece(int CellIndex, string OriginalText, int Offse
 /// <summary>A <c>#!name</c> line the tool does not know (neither a kernel nor a .NET Interactive magic): cell and 0-based line.</summary>
 internal sealed record UnknownMagic(int CellIndex, int Line, string Name);
 
+/// <summary>A legacy name on an F# or PowerShell line, which the C# analyzers cannot see: cell, 0-based line, the name and the kernel.</summary>
+internal sealed record OtherLanguageUse(int CellIndex, int Line, string Name, string Kernel);
+
 /// <summary>
 /// The C# of a notebook as ONE script: the C#-bearing cells in order, each with every non-C# line blanked (same
 /// length, same line breaks), each followed by a line holding a single ';'. Positions inside a cell are the same in the script, so
@@ -28,8 +31,9 @@ internal sealed record UnknownMagic(int CellIndex, int Line, string Name);
 internal sealed partial class NotebookScript
 {
     private NotebookScript(string text, IReadOnlyList<ScriptPiece> pieces, IReadOnlyList<PackageRequest> packages, IReadOnlyList<string> sources,
-        IReadOnlyList<string> files, IReadOnlyList<string> usings, IReadOnlyList<UnknownMagic> unknownMagics)
+        IReadOnlyList<string> files, IReadOnlyList<string> usings, IReadOnlyList<UnknownMagic> unknownMagics, IReadOnlyList<OtherLanguageUse> otherLanguageUses)
     {
+        OtherLanguageUses = otherLanguageUses;
         Text = text;
         Pieces = pieces;
         NuGetReferences = packages;
@@ -57,6 +61,9 @@ internal sealed partial class NotebookScript
     /// <summary>Magic command lines the tool does not know; their cells' C# is analysed, the lines themselves are not.</summary>
     public IReadOnlyList<UnknownMagic> UnknownMagics { get; }
 
+    /// <summary>Legacy names on F# and PowerShell lines: not analysed (the analyzers and fixes are C#).</summary>
+    public IReadOnlyList<OtherLanguageUse> OtherLanguageUses { get; }
+
     public static NotebookScript Build(IEnumerable<(int CellIndex, string Text, string? BaseKernel)> cells)
     {
         var builder = new StringBuilder();
@@ -66,10 +73,12 @@ internal sealed partial class NotebookScript
         var files = new List<string>();
         var usings = new List<string>();
         var unknownMagics = new List<UnknownMagic>();
+        var otherLanguageUses = new List<OtherLanguageUse>();
         foreach (var (cellIndex, text, baseKernel) in cells)
         {
             var lines = Kernels.Classify(text, baseKernel);
             unknownMagics.AddRange(Kernels.UnknownMagics(text, lines).Select(m => new UnknownMagic(cellIndex, m.Line, m.Name)));
+            otherLanguageUses.AddRange(OtherLanguage(cellIndex, text, lines));
             if (!lines.Any(l => l.Kind == Kernels.LineKind.CSharp && !string.IsNullOrWhiteSpace(text.Substring(l.Start, l.Length))))
             {
                 continue;
@@ -77,9 +86,9 @@ internal sealed partial class NotebookScript
 
             var chars = text.ToCharArray();
             var masked = new List<TextSpan>();
-            foreach (var (start, length, kind) in lines)
+            foreach (var (start, length, kind, _) in lines)
             {
-                if (kind == Kernels.LineKind.Masked && length > 0)
+                if (kind != Kernels.LineKind.CSharp && length > 0)
                 {
                     var span = new TextSpan(start, length);
                     masked.Add(span);
@@ -109,8 +118,16 @@ internal sealed partial class NotebookScript
             builder.Append(chars).Append("\n;\n");
         }
 
-        return new NotebookScript(builder.ToString(), pieces, packages, sources.Distinct(StringComparer.Ordinal).ToList(), files, usings, unknownMagics);
+        return new NotebookScript(builder.ToString(), pieces, packages, sources.Distinct(StringComparer.Ordinal).ToList(), files, usings, unknownMagics,
+            otherLanguageUses);
     }
+
+    /// <summary>The legacy names on a cell's F# and PowerShell lines, with the kernel each line belongs to.</summary>
+    private static IEnumerable<OtherLanguageUse> OtherLanguage(int cellIndex, string text, List<(int Start, int Length, Kernels.LineKind Kind, string? Kernel)> lines) =>
+        lines.Select((line, index) => (line, index))
+            .Where(l => l.line.Kind == Kernels.LineKind.OtherDotNet)
+            .SelectMany(l => Units.LegacyNames.Pattern.Matches(text.Substring(l.line.Start, l.line.Length))
+                .Select(m => new OtherLanguageUse(cellIndex, l.index, m.Value, l.line.Kernel!)));
 
     /// <summary>A cell's using directives (a submission's usings come first, as in a script), each as a global using.</summary>
     private static IEnumerable<string> UsingDirectives(string cellCode)

@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
-using TorchTrainer.Contract;
 
 namespace TorchTrainer.Migrate.Units;
 
@@ -13,11 +12,6 @@ namespace TorchTrainer.Migrate.Units;
 /// </summary>
 internal static class InactiveCode
 {
-    // The names the analyzers flag (TRN0001's members, TRN0002's keys), from the contract's one list of names.
-    private static readonly Regex LegacyName = new(
-        $@"\b({Regex.Escape(ContractMembers.LossHistory)}|{Regex.Escape(ContractMembers.ValLossHistory)})\b|""({Regex.Escape(KeyNames.LossHistory)}|{Regex.Escape(KeyNames.ValLossHistory)})""",
-        RegexOptions.CultureInvariant);
-
     /// <summary>A legacy name in code that no configuration compiles: where, and which name.</summary>
     internal sealed record Hit(string Path, int Line, string Name);
 
@@ -62,7 +56,7 @@ internal static class InactiveCode
             var text = texts[path];
             foreach (var span in perVariant.Aggregate(Intersect))
             {
-                foreach (Match match in LegacyName.Matches(text.ToString(span)))
+                foreach (Match match in LegacyNames.Pattern.Matches(text.ToString(span)))
                 {
                     var line = text.Lines.GetLineFromPosition(span.Start + match.Index).LineNumber + 1;
                     hits.Add(new Hit(path, line, match.Value));

@@ -16,9 +16,19 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
         var path = notebook.File.Path;
         var script = notebook.Script;
         var result = new UnitResultBuilder(Name);
+        foreach (var use in script.OtherLanguageUses)
+        {
+            var (fileLine, detail) = notebook.Locate(use.CellIndex, use.Line);
+            result.NotAnalysed.Add(new NotAnalysed(notebook is DibNotebook ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})",
+                $"'{use.Name}' in {KernelName(use.Kernel)} code: trainer-migrate and the TorchTrainer analyzers read C# only; migrate it by hand "
+                + "(the TRN0001 and TRN0002 rule pages give each rewrite)"));
+        }
+
         if (script.Pieces.Count == 0)
         {
-            return UnitResult.Skip(Name, $"{services.Display(path)}: no C# cells; skipped", "no C# cells");
+            return result.NotAnalysed.Count > 0
+                ? result.Build("not analysed")
+                : UnitResult.Skip(Name, $"{services.Display(path)}: no C# cells; skipped", "no C# cells");
         }
 
         var resolved = await NotebookReferences.ResolveAsync(notebook, services.Resolver, ct).ConfigureAwait(false);
@@ -92,4 +102,11 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
 
         return services.Record(result, engineResult, findings, outcomes, 1);
     }
+
+    private static string KernelName(string kernel) => kernel switch
+    {
+        "fsharp" => "F#",
+        "pwsh" => "PowerShell",
+        _ => kernel,
+    };
 }

@@ -70,8 +70,10 @@ internal sealed class UnitServices(MigrateOptions options, FixEngine engine, Cha
 
         // Counted from the findings' final status, as the summary counts them: a use whose file was not written is not fixed.
         var fixedCount = final.Count(f => f.Status != FindingStatus.Unfixable);
-        return result.Build(final.Count == 0 ? "nothing to migrate"
-            : $"{final.Count} legacy use(s), {fixedCount} {(Options.Writes ? "fixed" : "fixable")}{(notWritten.Count > 0 ? ", file(s) not written" : "")}");
+        var notAnalysed = result.NotAnalysed.Count > 0 ? $"{result.NotAnalysed.Count} place(s) not analysed" : null;
+        return result.Build(final.Count == 0 ? notAnalysed ?? "nothing to migrate"
+            : $"{final.Count} legacy use(s), {fixedCount} {(Options.Writes ? "fixed" : "fixable")}{(notWritten.Count > 0 ? ", file(s) not written" : "")}"
+              + (notAnalysed is null ? "" : $", {notAnalysed}"));
     }
 
     /// <summary>True for a path under a bin or obj folder (generated code is never rewritten).</summary>

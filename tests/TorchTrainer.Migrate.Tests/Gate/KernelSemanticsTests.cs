@@ -126,4 +126,50 @@ public sealed class KernelSemanticsTests
         Assert.Contains("0 of 1 input(s) analysed completely", check.Output);
         outside.AssertUntouched();
     }
+
+    [Fact]
+    public async Task A_legacy_name_in_an_FSharp_or_PowerShell_cell_is_not_analysed_not_passed()
+    {
+        using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
+        RealTorchTrainer.WriteNuGetConfig(dir.Path);
+        // Both kernels run on .NET and can read the C# cell's results (#!share) or reference TorchTrainer themselves;
+        // the C# analyzers see neither. Prose in a markdown section is not code.
+        string[] cells =
+        [
+            $"{RealTorchTrainer.NotebookReference}\nusing TorchTrainer;\n{Results}\n{MigratedUse}",
+            "#!fsharp\n#!share --from csharp r\nprintfn \"%f\" r.LossHistory.[0]",
+        ];
+        dir.Write("polyglot.ipynb", Ipynb(cells));
+        var dib = $"""
+            #!csharp
+
+            {RealTorchTrainer.NotebookReference}
+            using TorchTrainer;
+            {Results}
+
+            #!markdown
+
+            `r.LossHistory` became `r.MetricsSummary.TrainLoss`.
+
+            #!pwsh
+
+            #!share --from csharp r
+            $r["val_loss_history"]
+
+            """;
+        dir.Write("polyglot.dib", dib);
+
+        var check = await Tool.RunAsync(dir.Path, "--check", ".");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: polyglot.ipynb:", check.Error);
+        Assert.Contains("(cell 2, line 3): 'LossHistory' in F# code: trainer-migrate and the TorchTrainer analyzers read C# only", check.Error);
+        Assert.Contains("error: not analysed: polyglot.dib:14: '\"val_loss_history\"' in PowerShell code", check.Error);
+        Assert.DoesNotContain("polyglot.dib:9:", check.Error); // the markdown section
+        Assert.Contains("0 of 2 input(s) analysed completely", check.Output);
+        Assert.Equal(cells, Cells(dir.Text("polyglot.ipynb")));
+        Assert.Equal(dib, dir.Text("polyglot.dib"));
+        outside.AssertUntouched();
+    }
 }
