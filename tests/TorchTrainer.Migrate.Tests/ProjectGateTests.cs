@@ -377,6 +377,30 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_project_whose_path_has_a_folder_named_bin_is_analysed_not_passed_as_build_output()
+    {
+        // A checkout under ~/bin, or a repository folder named obj: only the project's own bin and obj hold build output.
+        using var ws = new GateRoot();
+        ws.Write("bin/App/App.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>{Tfm("net10.0")}</PropertyGroup>
+              <ItemGroup><PackageReference Include="TorchTrainer" Version="{RealTorchTrainer.PackageVersion}" /></ItemGroup>
+            </Project>
+            """);
+        const string code = "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n";
+        ws.Write("bin/App/obj2/Report.cs", code);
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "bin/App/App.csproj");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("1 legacy use(s) found", check.Output);
+
+        var apply = await Tool.RunAsync(ws.Root, "bin/App/App.csproj");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(code.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), ws.Text("bin/App/obj2/Report.cs"));
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_multi_targeted_project_gives_the_same_verdict_every_time()
     {
         using var ws = new GateRoot();

@@ -79,9 +79,10 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
         // This unit's files: claimed once for the run, before any configuration runs (a file linked into two projects
         // is analysed by one of them).
         var mine = new HashSet<string>(ChangeWriter.PathComparer);
-        foreach (var path in loaded.SelectMany(p => p.Documents).Select(d => d.FilePath).OfType<string>().Distinct(ChangeWriter.PathComparer).Order(StringComparer.Ordinal))
+        var sources = loaded.SelectMany(p => p.Documents.Select(d => d.FilePath).OfType<string>().Where(path => !UnitServices.IsBuildOutput(path, p)));
+        foreach (var path in sources.Distinct(ChangeWriter.PathComparer).Order(StringComparer.Ordinal))
         {
-            if (!UnitServices.IsBuildOutput(path) && services.Writer.TryClaim(path))
+            if (services.Writer.TryClaim(path))
             {
                 mine.Add(path);
             }

@@ -16,7 +16,7 @@ internal sealed record ProjectVariant(string Label, Project Project);
 /// compiles against TorchTrainer) is analysed as loaded. Release is derived from the loaded Debug project with
 /// Release's preprocessor symbols and Compile items from MSBuild evaluation (no second design-time build); it is
 /// left out when it cannot differ from Debug (the same source files and no conditional directive in any of them).
-/// Generated files (under obj/ or bin/) are kept as loaded: evaluation does not list them.
+/// Generated files (the build output of <see cref="UnitServices.IsBuildOutput"/>) are kept as loaded: evaluation does not list them.
 /// </summary>
 internal static class ProjectVariants
 {
@@ -36,9 +36,9 @@ internal static class ProjectVariants
                 continue;
             }
 
-            var sources = project.Documents.Select(d => d.FilePath).OfType<string>().Where(p => !UnitServices.IsBuildOutput(p))
+            var sources = project.Documents.Select(d => d.FilePath).OfType<string>().Where(p => !UnitServices.IsBuildOutput(p, project))
                 .ToHashSet(Output.ChangeWriter.PathComparer);
-            var releaseSources = release.CompileFiles.Where(p => !UnitServices.IsBuildOutput(p)).ToHashSet(Output.ChangeWriter.PathComparer);
+            var releaseSources = release.CompileFiles.Where(p => !UnitServices.IsBuildOutput(p, project)).ToHashSet(Output.ChangeWriter.PathComparer);
             if (sources.SetEquals(releaseSources) && !await HasConditionalCodeAsync(project, include, ct).ConfigureAwait(false))
             {
                 continue;

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using TorchTrainer.Migrate.Cli;
 using TorchTrainer.Migrate.Fixing;
 using TorchTrainer.Migrate.Output;
@@ -76,10 +77,28 @@ internal sealed class UnitServices(MigrateOptions options, FixEngine engine, Cha
               + (notAnalysed is null ? "" : $", {notAnalysed}"));
     }
 
-    /// <summary>True for a path under a bin or obj folder (generated code is never rewritten).</summary>
-    public static bool IsBuildOutput(string path)
+    /// <summary>
+    /// True for a path among <paramref name="project"/>'s build output (generated code is never rewritten): under the
+    /// project folder's obj or bin (the SDK's default intermediate and output folders), or under the folder its
+    /// compiler output or its assembly goes to (a custom or artifacts layout). Only folders of the project count: a
+    /// checkout that sits under a folder named bin (~/bin/repo) is source all the same.
+    /// </summary>
+    public static bool IsBuildOutput(string path, Project project)
     {
-        var separators = new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar };
-        return path.Split(separators).Any(segment => segment is "obj" or "bin");
+        var projectFolder = project.FilePath is { } file ? Path.GetDirectoryName(file)! : null;
+        if (projectFolder is not null
+            && Path.GetRelativePath(projectFolder, path).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)[0] is var first
+            && (ChangeWriter.PathComparer.Equals(first, "obj") || ChangeWriter.PathComparer.Equals(first, "bin")))
+        {
+            return true;
+        }
+
+        // An output folder that holds the project itself (<OutputPath>.</OutputPath>) says nothing about its files.
+        return new[] { project.CompilationOutputInfo.AssemblyPath, project.OutputFilePath }
+            .Select(output => output is null ? null : Path.TrimEndingDirectorySeparator(Path.GetDirectoryName(output)!) + Path.DirectorySeparatorChar)
+            .Any(folder => folder is not null && StartsWith(path, folder) && (projectFolder is null || !StartsWith(projectFolder + Path.DirectorySeparatorChar, folder)));
     }
+
+    private static bool StartsWith(string path, string folder) =>
+        path.StartsWith(folder, OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 }
