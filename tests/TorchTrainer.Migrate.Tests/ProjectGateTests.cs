@@ -401,6 +401,39 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_legacy_name_in_Razor_markup_is_not_analysed_not_passed()
+    {
+        // Razor's C# is generated; the analyzers skip generated code, as the build does (it does not warn here either).
+        using var ws = new GateRoot();
+        ws.Write("Web/Web.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk.Razor">
+              <PropertyGroup>{Tfm("net10.0")}</PropertyGroup>
+              <ItemGroup><FrameworkReference Include="Microsoft.AspNetCore.App" /><PackageReference Include="TorchTrainer" Version="{RealTorchTrainer.PackageVersion}" /></ItemGroup>
+            </Project>
+            """);
+        const string page = """
+            <p>Validation: @Results["val_loss_history"]</p>
+            @code {
+                [Parameter] public TorchTrainer.TrainingResults Results { get; set; } = default!;
+            }
+
+            """;
+        ws.Write("Web/Loss.razor", page);
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "Web/Web.csproj");
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: Web/Loss.razor:1: '\"val_loss_history\"' in Razor markup", check.Error.Replace('\\', '/'));
+        Assert.Contains("0 of 1 input(s) analysed completely", check.Output);
+        Assert.Equal(page, ws.Text("Web/Loss.razor"));
+
+        // Migrated by hand, the page passes.
+        ws.Write("Web/Loss.razor", page.ReplaceOnce("@Results[\"val_loss_history\"]", "@Results.MetricsSummary.ValLoss"));
+        var recheck = await Tool.RunAsync(ws.Root, "--check", "Web/Web.csproj");
+        Assert.True(recheck.ExitCode == 0, recheck.ToString());
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_multi_targeted_project_gives_the_same_verdict_every_time()
     {
         using var ws = new GateRoot();

@@ -156,6 +156,11 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
             result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", UnboundNames.Reason(hit)));
         }
 
+        foreach (var hit in await RazorMarkup.FindAsync(loaded, services.Writer.TryClaim, ct).ConfigureAwait(false))
+        {
+            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", RazorMarkup.Reason(hit)));
+        }
+
         var allFindings = findings.Values.ToList();
         var fixedPerRule = allFindings.Where(f => f.Status != FindingStatus.Unfixable).GroupBy(f => f.RuleId, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
