@@ -17,6 +17,9 @@ internal sealed record UnknownMagic(int CellIndex, int Line, string Name);
 /// <summary>A legacy name on an F# or PowerShell line, which the C# analyzers cannot see: cell, 0-based line, the name and the kernel.</summary>
 internal sealed record OtherLanguageUse(int CellIndex, int Line, string Name, string Kernel);
 
+/// <summary>A <c>#load "path"</c> line (the script it runs is not part of the analysed cells): cell, 0-based line, the path as written.</summary>
+internal sealed record LoadedScript(int CellIndex, int Line, string Path);
+
 /// <summary>
 /// The C# of a notebook as ONE script: the C#-bearing cells in order, each with every non-C# line blanked (same
 /// length, same line breaks), each followed by a line holding a single ';'. Positions inside a cell are the same in the script, so
@@ -31,9 +34,11 @@ internal sealed record OtherLanguageUse(int CellIndex, int Line, string Name, st
 internal sealed partial class NotebookScript
 {
     private NotebookScript(string text, IReadOnlyList<ScriptPiece> pieces, IReadOnlyList<PackageRequest> packages, IReadOnlyList<string> sources,
-        IReadOnlyList<string> files, IReadOnlyList<string> usings, IReadOnlyList<UnknownMagic> unknownMagics, IReadOnlyList<OtherLanguageUse> otherLanguageUses)
+        IReadOnlyList<string> files, IReadOnlyList<string> usings, IReadOnlyList<UnknownMagic> unknownMagics, IReadOnlyList<OtherLanguageUse> otherLanguageUses,
+        IReadOnlyList<LoadedScript> loadedScripts)
     {
         OtherLanguageUses = otherLanguageUses;
+        LoadedScripts = loadedScripts;
         Text = text;
         Pieces = pieces;
         NuGetReferences = packages;
@@ -64,6 +69,9 @@ internal sealed partial class NotebookScript
     /// <summary>Legacy names on F# and PowerShell lines: not analysed (the analyzers and fixes are C#).</summary>
     public IReadOnlyList<OtherLanguageUse> OtherLanguageUses { get; }
 
+    /// <summary>The <c>#load</c> lines of every cell, in order.</summary>
+    public IReadOnlyList<LoadedScript> LoadedScripts { get; }
+
     public static NotebookScript Build(IEnumerable<(int CellIndex, string Text, string? BaseKernel)> cells)
     {
         var builder = new StringBuilder();
@@ -74,11 +82,14 @@ internal sealed partial class NotebookScript
         var usings = new List<string>();
         var unknownMagics = new List<UnknownMagic>();
         var otherLanguageUses = new List<OtherLanguageUse>();
+        var loadedScripts = new List<LoadedScript>();
         foreach (var (cellIndex, text, baseKernel) in cells)
         {
             var lines = Kernels.Classify(text, baseKernel);
             unknownMagics.AddRange(Kernels.UnknownMagics(text, lines).Select(m => new UnknownMagic(cellIndex, m.Line, m.Name)));
             otherLanguageUses.AddRange(OtherLanguage(cellIndex, text, lines));
+            loadedScripts.AddRange(lines.Select((l, index) => (Match: LoadDirective().Match(text.Substring(l.Start, l.Length)), index))
+                .Where(l => l.Match.Success).Select(l => new LoadedScript(cellIndex, l.index, l.Match.Groups[1].Value)));
             if (!lines.Any(l => l.Kind == Kernels.LineKind.CSharp && !string.IsNullOrWhiteSpace(text.Substring(l.Start, l.Length))))
             {
                 continue;
@@ -119,7 +130,7 @@ internal sealed partial class NotebookScript
         }
 
         return new NotebookScript(builder.ToString(), pieces, packages, sources.Distinct(StringComparer.Ordinal).ToList(), files, usings, unknownMagics,
-            otherLanguageUses);
+            otherLanguageUses, loadedScripts);
     }
 
     /// <summary>The legacy names on a cell's F# and PowerShell lines, with the kernel each line belongs to.</summary>
@@ -169,6 +180,9 @@ internal sealed partial class NotebookScript
 
     [GeneratedRegex("^\\s*#(r|i)\\s*\"([^\"]+)\"")]
     private static partial Regex Directive();
+
+    [GeneratedRegex("^\\s*#load\\s*\"([^\"]+)\"")]
+    private static partial Regex LoadDirective();
 
     /// <summary>The piece (cell) holding a script position, and the position inside that cell; null between cells.</summary>
     public (ScriptPiece Piece, int Offset)? Locate(int position)

@@ -24,6 +24,11 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
                 + "(the TRN0001 and TRN0002 rule pages give each rewrite)"));
         }
 
+        foreach (var hit in LoadedScriptUses(notebook))
+        {
+            result.NotAnalysed.Add(hit);
+        }
+
         if (script.Pieces.Count == 0)
         {
             return result.NotAnalysed.Count > 0
@@ -101,6 +106,43 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
         }
 
         return services.Record(result, engineResult, findings, outcomes, 1);
+    }
+
+    /// <summary>
+    /// What a <c>#load</c>-ed script holds that the gate cannot pass: the script is not one of the analysed cells, so each
+    /// legacy name in it is named, and so is a script that is not there (what it would run cannot be known).
+    /// </summary>
+    private IEnumerable<NotAnalysed> LoadedScriptUses(INotebook notebook)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(notebook.File.Path))!;
+        foreach (var load in notebook.Script.LoadedScripts)
+        {
+            var (fileLine, detail) = notebook.Locate(load.CellIndex, load.Line);
+            var place = notebook is DibNotebook ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})";
+            var full = Path.GetFullPath(Path.Combine(folder, load.Path));
+            string text;
+            string? unreadable = null;
+            try
+            {
+                text = File.ReadAllText(full);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                (text, unreadable) = ("", ex.Message);
+            }
+
+            if (unreadable is not null)
+            {
+                yield return new NotAnalysed(place, $"#load \"{load.Path}\" cannot be read ({unreadable}): what it runs cannot be analysed");
+            }
+
+            foreach (System.Text.RegularExpressions.Match match in LegacyNames.Pattern.Matches(text))
+            {
+                var line = text.AsSpan(0, match.Index).Count('\n') + 1;
+                yield return new NotAnalysed(place, $"'{match.Value}' in {services.Display(full)}:{line}, a script the notebook #loads: trainer-migrate analyses "
+                    + "the notebook's cells, not the scripts they load; migrate it by hand (the TRN0001 and TRN0002 rule pages give each rewrite)");
+            }
+        }
     }
 
     private static string KernelName(string kernel) => kernel switch
