@@ -101,13 +101,35 @@ internal static class InputResolver
         }
     }
 
+    /// <summary>
+    /// Why a C# file that no input compiles (a loose .cs file, a .csx script) cannot be passed: the legacy names in it,
+    /// with their lines, or that it cannot be read; null when it holds none.
+    /// </summary>
+    private static string? LooseFile(string path, bool script)
+    {
+        string text;
+        try
+        {
+            text = Output.TextFile.Read(path).Text;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
+        {
+            return $"a C# file no input compiles cannot be read ({ex.Message}): whether it holds a legacy use cannot be told";
+        }
+
+        var names = Units.LegacyNames.Pattern.Matches(text).Select(m => $"'{m.Value}' (line {text.AsSpan(0, m.Index).Count('\n') + 1})").ToList();
+        return names.Count == 0 ? null
+            : $"{string.Join(", ", names)} in {(script ? "a C# script (.csx)" : "a C# file outside every project that is not a file-based app")}: no project, "
+              + "file-based app or notebook here compiles it, so nothing analyses it; migrate it by hand, or pass the project that compiles it";
+    }
+
     private static bool IsFileBasedApp(string path)
     {
         try
         {
             return FileBasedApp.HasDirectives(Output.TextFile.Read(path).Text);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
         {
             return false;
         }
@@ -145,7 +167,7 @@ internal static class InputResolver
                     case ".ipynb" or ".dib":
                         Add(inputs.Notebooks, file, seen);
                         break;
-                    case ".cs":
+                    case ".cs" or ".csx":
                         candidates.Add(file);
                         break;
                 }
@@ -172,11 +194,22 @@ internal static class InputResolver
         }
 
         // A .cs file inside a project's folder belongs to that project; elsewhere, one with directives is a file-based app.
+        // Any other (a loose .cs file, a .csx script) is compiled by nothing the tool analyses: its legacy names are named.
         foreach (var file in candidates)
         {
-            if (!projectFolders.Any(p => file.StartsWith(p, StringComparison.Ordinal)) && IsFileBasedApp(file))
+            var script = file.EndsWith(".csx", StringComparison.OrdinalIgnoreCase);
+            if (!script && projectFolders.Any(p => file.StartsWith(p, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (!script && IsFileBasedApp(file))
             {
                 Add(inputs.FileBasedApps, file, seen);
+            }
+            else if (LooseFile(file, script) is { } reason)
+            {
+                inputs.NotAnalysed.Add((file, reason));
             }
         }
 

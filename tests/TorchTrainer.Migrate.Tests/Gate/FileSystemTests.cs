@@ -111,6 +111,26 @@ public sealed class FileSystemTests : IDisposable
     }
 
     [Fact]
+    public async Task A_legacy_name_in_a_CSharp_file_nothing_here_compiles_is_not_analysed_not_passed()
+    {
+        // A folder of notebooks with a loose .cs file and a dotnet-script .csx beside them: neither is a project, a
+        // file-based app nor a notebook, so nothing analyses them; with a legacy name in them, the gate cannot pass.
+        File.WriteAllText(Path.Combine(Root, "report.dib"), MigratedDib);
+        File.WriteAllText(Path.Combine(Root, "Helpers.cs"), "public static class Helpers\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n");
+        File.WriteAllText(Path.Combine(Root, "plot.csx"), "#r \"nuget: TorchTrainer, 4.0.0\"\nvar v = results[\"val_loss_history\"];\n");
+        File.WriteAllText(Path.Combine(Root, "Clean.cs"), "public static class Clean { }\n");
+
+        var check = await Tool.RunAsync(_dir.Path, "--check", "root");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: root/Helpers.cs: 'LossHistory' (line 3) in a C# file outside every project that is not a file-based app", check.Error.Replace('\\', '/'));
+        Assert.Contains("error: not analysed: root/plot.csx: '\"val_loss_history\"' (line 2) in a C# script (.csx)", check.Error.Replace('\\', '/'));
+        Assert.DoesNotContain("Clean.cs", check.Error);
+        Assert.Contains("1 of 3 input(s) analysed completely", check.Output);
+        AssertOutsideUntouched();
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix file modes: what makes a file read-only here
     public async Task A_read_only_file_is_reported_not_written_and_not_said_to_be_fixed()
     {
