@@ -342,9 +342,9 @@ public sealed class ProjectGateTests
     }
 
     [Theory]
-    [InlineData("Fs", "fsproj", "F#", "<DisableImplicitFSharpCoreReference>true</DisableImplicitFSharpCoreReference>", "Report.fs", "module Report\nlet last (r: TorchTrainer.TrainingResults) = r.LossHistory.[0]\n")]
-    [InlineData("Vb", "vbproj", "VB", "", "Report.vb", "Public Module Report\n    Public Function Last(r As TorchTrainer.TrainingResults) As Double\n        Return r.LossHistory(0)\n    End Function\nEnd Module\n")]
-    public async Task A_project_in_another_language_that_references_TorchTrainer_is_not_analysed_not_passed(string name, string extension, string language, string properties, string file, string code)
+    [InlineData("Fs", "fsproj", "an F#", "<DisableImplicitFSharpCoreReference>true</DisableImplicitFSharpCoreReference>", "Report.fs", "module Report\nlet last (r: TorchTrainer.TrainingResults) = r.LossHistory.[0]\n")]
+    [InlineData("Vb", "vbproj", "a Visual Basic", "", "Report.vb", "Public Module Report\n    Public Function Last(r As TorchTrainer.TrainingResults) As Double\n        Return r.LossHistory(0)\n    End Function\nEnd Module\n")]
+    public async Task A_project_in_another_language_that_references_TorchTrainer_is_not_analysed_not_passed(string name, string extension, string kind, string properties, string file, string code)
     {
         using var ws = new GateRoot();
         ws.Write($"{name}/{name}.{extension}", $"""
@@ -366,13 +366,16 @@ public sealed class ProjectGateTests
         var check = await Tool.RunAsync(ws.Root, "--check", "all.slnx");
 
         Assert.True(check.ExitCode == 2, check.ToString());
-        Assert.Contains($"error: not analysed: {name}/{name}.{extension}: a {language} project that references TorchTrainer (", check.Error.Replace('\\', '/'));
+        Assert.Contains($"error: not analysed: {name}/{name}.{extension}: {kind} project that references TorchTrainer (", check.Error.Replace('\\', '/'));
         Assert.Contains("1 of 2 input(s) analysed completely", check.Output);
         Assert.Equal(code, ws.Text($"{name}/{file}"));
 
-        // Checked without it (the C# project named alone), the gate passes: nothing C# is left.
-        var csharpOnly = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+        // Checked without it (a solution filter that leaves it out, as Visual Studio writes one), the gate passes: nothing C# is left.
+        ws.Write("csharp.slnf", """{"solution": {"path": "all.slnx", "projects": ["App\\App.csproj"]}}""");
+        var csharpOnly = await Tool.RunAsync(ws.Root, "--check", "-v", "detailed", "csharp.slnf");
         Assert.True(csharpOnly.ExitCode == 0, csharpOnly.ToString());
+        Assert.Contains("evaluating 1 project(s) with MSBuild", csharpOnly.Error);
+        Assert.Contains("1 of 1 input(s) analysed completely", csharpOnly.Output);
         Assert.Equal(ws.Outside, ws.Hash());
     }
 

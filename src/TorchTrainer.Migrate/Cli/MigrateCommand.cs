@@ -26,7 +26,7 @@ internal static class MigrateCommand
     {
         var paths = new Argument<string[]>("PATH")
         {
-            Description = "Solutions (.sln, .slnx), projects (.csproj), folders, file-based apps (.cs with #: directives) or notebooks (.ipynb, .dib). Default: the current folder.",
+            Description = "Solutions (.sln, .slnx) and solution filters (.slnf), projects (.csproj), folders, file-based apps (.cs with #: directives) or notebooks (.ipynb, .dib). Default: the current folder.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the unified diff of every change; write nothing." };

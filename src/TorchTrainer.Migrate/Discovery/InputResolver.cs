@@ -33,7 +33,7 @@ internal static class InputResolver
             var extension = Path.GetExtension(path).ToLowerInvariant();
             switch (extension)
             {
-                case ".sln" or ".slnx":
+                case ".sln" or ".slnx" or ".slnf":
                     inputs.Roots.Add(Path.GetDirectoryName(path)!);
                     Add(inputs.Solutions, path, seen);
                     break;
@@ -58,7 +58,7 @@ internal static class InputResolver
 
                     break;
                 default:
-                    inputs.Errors.Add($"{raw}: not something trainer-migrate reads (expected a folder, .sln, .slnx, .csproj, a file-based app .cs, .ipynb or .dib)");
+                    inputs.Errors.Add($"{raw}: not something trainer-migrate reads (expected a folder, .sln, .slnx, .slnf, .csproj, a file-based app .cs, .ipynb or .dib)");
                     break;
             }
         }

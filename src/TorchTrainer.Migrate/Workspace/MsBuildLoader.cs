@@ -145,9 +145,18 @@ internal static class MsBuildLoader
         return partitions;
     }
 
-    /// <summary>The absolute paths of a solution's projects (.sln, .slnx), in the solution's order.</summary>
+    /// <summary>The absolute paths of a solution's projects (.sln, .slnx; a filter's, .slnf), in the solution's order.</summary>
     private static async Task<IReadOnlyList<string>> ListProjectsAsync(string solutionPath, CancellationToken ct)
     {
+        if (SolutionFilter.IsFilter(solutionPath))
+        {
+            var (solution, projects) = SolutionFilter.Read(solutionPath);
+            var members = (await ListProjectsAsync(solution, ct).ConfigureAwait(false)).ToHashSet(Output.ChangeWriter.PathComparer);
+            var missing = projects.FirstOrDefault(p => !members.Contains(p));
+            return missing is null ? projects
+                : throw new InvalidDataException($"it selects {missing}, which is not a project of {solution} (fix the filter's project list)");
+        }
+
         var serializer = SolutionSerializers.GetSerializerByMoniker(solutionPath)
             ?? throw new InvalidDataException("not a solution file this tool can read");
         var model = await serializer.OpenAsync(solutionPath, ct).ConfigureAwait(false);

@@ -188,8 +188,9 @@ internal static class ProjectGate
         // The analyzers and fixes are C#: an F# or Visual Basic project that can use TorchTrainer is named, never passed.
         if (outer.GetPropertyValue("Language") is { Length: > 0 } language && language != "C#")
         {
-            return NotAnalysed($"a {language} project that references TorchTrainer ({via}): trainer-migrate and the TorchTrainer analyzers read C# only. "
-                + "Migrate its legacy uses by hand (the TRN0001 and TRN0002 rule pages give each rewrite), then check the C# projects without it (name them, or a solution filter .slnf)");
+            var kind = language switch { "F#" => "an F#", "VB" => "a Visual Basic", _ => $"a {language}" };
+            return NotAnalysed($"{kind} project that references TorchTrainer ({via}): trainer-migrate and the TorchTrainer analyzers read C# only. "
+                + "Migrate its legacy uses by hand (the TRN0001 and TRN0002 rule pages give each rewrite), then check the C# projects without it (name them, or a solution filter, .slnf, that leaves it out)");
         }
 
         var many = outer.GetPropertyValue("TargetFrameworks").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
