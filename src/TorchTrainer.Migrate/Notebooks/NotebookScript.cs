@@ -17,8 +17,11 @@ internal sealed record UnknownMagic(int CellIndex, int Line, string Name);
 /// <summary>A legacy name on an F# or PowerShell line, which the C# analyzers cannot see: cell, 0-based line, the name and the kernel.</summary>
 internal sealed record OtherLanguageUse(int CellIndex, int Line, string Name, string Kernel);
 
-/// <summary>A <c>#load "path"</c> line (the script it runs is not part of the analysed cells): cell, 0-based line, the path as written.</summary>
-internal sealed record LoadedScript(int CellIndex, int Line, string Path);
+/// <summary>
+/// A <c>#load "path"</c> or <c>#!import path</c> line (the script or notebook it runs is not part of the analysed cells):
+/// cell, 0-based line, the path as written, and the directive.
+/// </summary>
+internal sealed record LoadedScript(int CellIndex, int Line, string Path, string Directive);
 
 /// <summary>
 /// The C# of a notebook as ONE script: the C#-bearing cells in order, each with every non-C# line blanked (same
@@ -69,7 +72,7 @@ internal sealed partial class NotebookScript
     /// <summary>Legacy names on F# and PowerShell lines: not analysed (the analyzers and fixes are C#).</summary>
     public IReadOnlyList<OtherLanguageUse> OtherLanguageUses { get; }
 
-    /// <summary>The <c>#load</c> lines of every cell, in order.</summary>
+    /// <summary>The <c>#load</c> and <c>#!import</c> lines of every cell, in order.</summary>
     public IReadOnlyList<LoadedScript> LoadedScripts { get; }
 
     public static NotebookScript Build(IEnumerable<(int CellIndex, string Text, string? BaseKernel)> cells)
@@ -89,7 +92,7 @@ internal sealed partial class NotebookScript
             unknownMagics.AddRange(Kernels.UnknownMagics(text, lines).Select(m => new UnknownMagic(cellIndex, m.Line, m.Name)));
             otherLanguageUses.AddRange(OtherLanguage(cellIndex, text, lines));
             loadedScripts.AddRange(lines.Select((l, index) => (Match: LoadDirective().Match(text.Substring(l.Start, l.Length)), index))
-                .Where(l => l.Match.Success).Select(l => new LoadedScript(cellIndex, l.index, l.Match.Groups[1].Value)));
+                .Where(l => l.Match.Success).Select(l => new LoadedScript(cellIndex, l.index, l.Match.Groups["path"].Value, l.Match.Groups["directive"].Value)));
             if (!lines.Any(l => l.Kind == Kernels.LineKind.CSharp && !string.IsNullOrWhiteSpace(text.Substring(l.Start, l.Length))))
             {
                 continue;
@@ -181,7 +184,7 @@ internal sealed partial class NotebookScript
     [GeneratedRegex("^\\s*#(r|i)\\s*\"([^\"]+)\"")]
     private static partial Regex Directive();
 
-    [GeneratedRegex("^\\s*#load\\s*\"([^\"]+)\"")]
+    [GeneratedRegex("^\\s*(?<directive>#load|#!import)\\s*(\"(?<path>[^\"]+)\"|(?<path>\\S+))")]
     private static partial Regex LoadDirective();
 
     /// <summary>The piece (cell) holding a script position, and the position inside that cell; null between cells.</summary>

@@ -109,8 +109,8 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
     }
 
     /// <summary>
-    /// What a <c>#load</c>-ed script holds that the gate cannot pass: the script is not one of the analysed cells, so each
-    /// legacy name in it is named, and so is a script that is not there (what it would run cannot be known).
+    /// What a <c>#load</c>-ed script or <c>#!import</c>-ed notebook holds that the gate cannot pass: it is not one of the
+    /// analysed cells, so each legacy name in it is named, and so is one that is not there (what it would run cannot be known).
     /// </summary>
     private IEnumerable<NotAnalysed> LoadedScriptUses(INotebook notebook)
     {
@@ -133,14 +133,17 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
 
             if (unreadable is not null)
             {
-                yield return new NotAnalysed(place, $"#load \"{load.Path}\" cannot be read ({unreadable}): what it runs cannot be analysed");
+                yield return new NotAnalysed(place, $"{load.Directive} \"{load.Path}\" cannot be read ({unreadable}): what it runs cannot be analysed");
             }
 
             foreach (System.Text.RegularExpressions.Match match in LegacyNames.Pattern.Matches(text))
             {
                 var line = text.AsSpan(0, match.Index).Count('\n') + 1;
-                yield return new NotAnalysed(place, $"'{match.Value}' in {services.Display(full)}:{line}, a script the notebook #loads: trainer-migrate analyses "
-                    + "the notebook's cells, not the scripts they load; migrate it by hand (the TRN0001 and TRN0002 rule pages give each rewrite)");
+                var (what, fix) = load.Directive == "#load"
+                    ? ("a script the notebook #loads", "migrate it by hand (the TRN0001 and TRN0002 rule pages give each rewrite)")
+                    : ("a notebook this one #!imports", "migrate that notebook too (pass it, or its folder, as well)");
+                yield return new NotAnalysed(place, $"'{match.Value}' in {services.Display(full)}:{line}, {what}: trainer-migrate analyses "
+                    + $"the notebook's own cells, not what they load or import; {fix}");
             }
         }
     }

@@ -174,24 +174,28 @@ public sealed class KernelSemanticsTests
     }
 
     [Fact]
-    public async Task A_legacy_name_in_a_script_the_notebook_loads_is_not_analysed_not_passed()
+    public async Task A_legacy_name_in_a_script_the_notebook_loads_or_a_notebook_it_imports_is_not_analysed_not_passed()
     {
         using var dir = new TempDir();
         using var outside = new Bystander(dir.Path);
         RealTorchTrainer.WriteNuGetConfig(dir.Path);
         const string helpers = "double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n";
         dir.Write("helpers.csx", helpers);
-        dir.Write("report.ipynb", Ipynb($"{RealTorchTrainer.NotebookReference}\nusing TorchTrainer;\n{Results}", "#load \"helpers.csx\"\n#load \"gone.csx\"\nConsole.WriteLine(r.FinalLoss);"));
+        dir.Write("shared.dib", $"#!csharp\n\nvar best = r[\"val_loss_history\"];\n");
+        dir.Write("report.ipynb", Ipynb($"{RealTorchTrainer.NotebookReference}\nusing TorchTrainer;\n{Results}",
+            "#load \"helpers.csx\"\n#load \"gone.csx\"\nConsole.WriteLine(r.FinalLoss);", "#!import shared.dib"));
 
         var check = await Tool.RunAsync(dir.Path, "--check", "report.ipynb");
 
         Assert.True(check.ExitCode == 2, check.ToString());
         Assert.Contains("(cell 2, line 1): 'LossHistory' in helpers.csx:1, a script the notebook #loads", check.Error);
         Assert.Contains("(cell 2, line 2): #load \"gone.csx\" cannot be read", check.Error);
+        Assert.Contains("(cell 3, line 1): '\"val_loss_history\"' in shared.dib:3, a notebook this one #!imports", check.Error);
         Assert.Equal(helpers, dir.Text("helpers.csx"));
 
         // The script migrated by hand and the missing one dropped: nothing is left.
         dir.Write("helpers.csx", helpers.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"));
+        File.Delete(Path.Combine(dir.Path, "shared.dib"));
         dir.Write("report.ipynb", Ipynb($"{RealTorchTrainer.NotebookReference}\nusing TorchTrainer;\n{Results}", "#load \"helpers.csx\"\nConsole.WriteLine(r.FinalLoss);"));
         var recheck = await Tool.RunAsync(dir.Path, "--check", "report.ipynb");
         Assert.True(recheck.ExitCode == 0, recheck.ToString());
