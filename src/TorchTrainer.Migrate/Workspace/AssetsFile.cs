@@ -33,24 +33,30 @@ internal sealed class AssetsFile
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            var errors = new List<string>();
-            if (document.RootElement.TryGetProperty("logs", out var logs) && logs.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var log in logs.EnumerateArray())
-                {
-                    if (Text(log, "level") is { } level && level.Equals("Error", StringComparison.OrdinalIgnoreCase))
-                    {
-                        errors.Add($"{Text(log, "code")}: {Text(log, "message")}");
-                    }
-                }
-            }
-
-            return new AssetsFile(errors, ReadCompileAssemblies(document.RootElement, framework), ReadPackageVersions(document.RootElement));
+            return new AssetsFile(ErrorLogs(document.RootElement), ReadCompileAssemblies(document.RootElement, framework), ReadPackageVersions(document.RootElement));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The restore's errors from an assets file's "logs", each once and on one line: NuGet logs an unreachable source
+    /// once per package, with the socket error's line breaks in it.
+    /// </summary>
+    public static IReadOnlyList<string> ErrorLogs(JsonElement root)
+    {
+        if (!root.TryGetProperty("logs", out var logs) || logs.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        return logs.EnumerateArray()
+            .Where(log => Text(log, "level") is { } level && level.Equals("Error", StringComparison.OrdinalIgnoreCase))
+            .Select(log => System.Text.RegularExpressions.Regex.Replace($"{Text(log, "code")}: {Text(log, "message")}", @"\s*\n\s*", " ").Trim())
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     private static List<string> ReadCompileAssemblies(JsonElement root, string framework)

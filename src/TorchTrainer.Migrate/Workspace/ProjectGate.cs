@@ -288,16 +288,9 @@ internal static class ProjectGate
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(path));
             var root = document.RootElement;
-            if (root.TryGetProperty("logs", out var logs) && logs.ValueKind == JsonValueKind.Array)
+            if (AssetsFile.ErrorLogs(root) is { Count: > 0 } errors)
             {
-                var errors = logs.EnumerateArray()
-                    .Where(l => l.TryGetProperty("level", out var level) && string.Equals(level.GetString(), "Error", StringComparison.OrdinalIgnoreCase))
-                    .Select(l => $"{(l.TryGetProperty("code", out var code) ? code.GetString() + ": " : "")}{(l.TryGetProperty("message", out var m) ? m.GetString() : "")}")
-                    .ToList();
-                if (errors.Count > 0)
-                {
-                    return new Assets(null, $"restore failed: {string.Join("; ", errors)}");
-                }
+                return new Assets(null, $"restore failed: {string.Join("; ", errors)}");
             }
 
             if (root.TryGetProperty("libraries", out var libraries) && libraries.ValueKind == JsonValueKind.Object)
