@@ -52,6 +52,41 @@ public sealed class FileBasedAppTests
     }
 
     [Fact]
+    public async Task Debug_and_Release_are_both_analysed_and_code_neither_compiles_is_not_analysed()
+    {
+        // dotnet run app.cs builds Debug, dotnet publish Release, for the SDK's target framework: a legacy read under
+        // #if DEBUG (or NET8_0_OR_GREATER && RELEASE) runs; one under NETFRAMEWORK never compiles here and is named.
+        using var dir = new TempDir();
+        RealTorchTrainer.WriteNuGetConfig(dir.Path);
+        var app = string.Join("\n",
+            RealTorchTrainer.PackageDirective,
+            "using TorchTrainer;",
+            $"var r = {RealTorchTrainer.TwoEpochResults};",
+            "#if DEBUG",
+            "Console.WriteLine(r.LossHistory[^1]);",
+            "#endif",
+            "#if NET8_0_OR_GREATER && RELEASE",
+            "Console.WriteLine(r.ValLossHistory.Count);",
+            "#endif",
+            "");
+        dir.Write("train.cs", app);
+
+        var check = await Tool.RunAsync(dir.Path, "--check", "train.cs");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("2 legacy use(s) found", check.Output);
+
+        var apply = await Tool.RunAsync(dir.Path, "train.cs");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        var migrated = app.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss").ReplaceOnce("r.ValLossHistory.Count", "r.MetricsSummary.ValLoss.Count");
+        Assert.Equal(migrated, dir.Text("train.cs"));
+
+        dir.Write("train.cs", migrated + "#if NETFRAMEWORK\nConsole.WriteLine(r.LossHistory);\n#endif\n");
+        var inactive = await Tool.RunAsync(dir.Path, "--check", "train.cs");
+        Assert.True(inactive.ExitCode == 2, inactive.ToString());
+        Assert.Contains("error: not analysed: train.cs:11: inactive under every configuration (Debug|net10.0, Release|net10.0): 'LossHistory'", inactive.Error);
+    }
+
+    [Fact]
     public async Task A_cs_file_without_directives_is_refused()
     {
         using var dir = new TempDir();

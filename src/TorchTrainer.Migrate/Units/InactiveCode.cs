@@ -15,6 +15,11 @@ internal static class InactiveCode
     /// <summary>A legacy name in code that no configuration compiles: where, and which name.</summary>
     internal sealed record Hit(string Path, int Line, string Name);
 
+    /// <summary>What the user is told: the configurations analysed, the name, and the fix.</summary>
+    public static string Reason(Hit hit, IReadOnlyList<ProjectVariant> variants) =>
+        $"inactive under every configuration ({string.Join(", ", variants.Select(v => v.Label))}): '{hit.Name}' sits in a preprocessor branch none of them compiles; "
+        + "migrate it by hand or analyse a configuration that defines its symbol";
+
     /// <summary>The legacy names in the files' code that is disabled under every one of <paramref name="variants"/>.</summary>
     public static async Task<IReadOnlyList<Hit>> FindAsync(IReadOnlyList<ProjectVariant> variants, Func<string, bool> include, CancellationToken ct)
     {

@@ -89,8 +89,7 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
         }
 
         var variants = await ProjectVariants.CreateAsync(loaded, configuration, views, mine.Contains, ct).ConfigureAwait(false);
-        var findings = new Dictionary<(string, int, int, int, int, string), Finding>();
-        var changes = new Dictionary<string, (string Original, List<(TextChange Change, string Label)> Changes)>(ChangeWriter.PathComparer);
+        var merge = new VariantMerge();
         var problems = new List<string>();
         foreach (var variant in variants)
         {
@@ -103,52 +102,32 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
                 var path = document.FilePath!;
                 var oldText = engineResult.Changed.TryGetValue(group.Key, out var texts) ? texts.Old : await document.GetTextAsync(ct).ConfigureAwait(false);
                 var newText = texts.New ?? oldText;
-                foreach (var finding in MapFindings(group, engineResult.Unfixed.Where(u => u.DocumentId == group.Key), oldText, newText,
-                    d => FromLineSpan(d, path), d => FromLineSpan(d, path)))
-                {
-                    // The same use seen by several configurations is one finding; left unfixed by any of them, it is unfixed.
-                    var key = (finding.Path, finding.Line, finding.Column, finding.EndLine, finding.EndColumn, finding.RuleId);
-                    if (!findings.TryGetValue(key, out var seen) || (seen.Status != FindingStatus.Unfixable && finding.Status == FindingStatus.Unfixable))
-                    {
-                        findings[key] = finding;
-                    }
-                }
+                merge.AddFindings(MapFindings(group, engineResult.Unfixed.Where(u => u.DocumentId == group.Key), oldText, newText,
+                    d => FromLineSpan(d, path), d => FromLineSpan(d, path)));
             }
 
             foreach (var (documentId, (oldText, newText)) in engineResult.Changed)
             {
-                var path = project.GetDocument(documentId)!.FilePath!;
-                if (!changes.TryGetValue(path, out var entry))
-                {
-                    changes[path] = entry = (oldText.ToString(), []);
-                }
-
-                entry.Changes.AddRange(TextEdits.Changes(oldText, newText).Select(c => (c, variant.Label)));
+                merge.AddRewrite(project.GetDocument(documentId)!.FilePath!, oldText, newText, variant.Label);
             }
         }
 
         var outcomes = new List<(string, ChangeOutcome)>();
-        foreach (var (path, (original, all)) in changes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var file in merge.Merged())
         {
-            var merged = all.DistinctBy(c => (c.Change.Span, c.Change.NewText)).OrderBy(c => c.Change.Span.Start).ThenBy(c => c.Change.Span.End).ToList();
-            var conflict = merged.Zip(merged.Skip(1)).FirstOrDefault(p => p.First.Change.Span.End > p.Second.Change.Span.Start
-                || (p.First.Change.Span.Start == p.Second.Change.Span.Start));
-            if (conflict != default)
+            if (file.Conflict is { } conflict)
             {
-                var line = SourceText.From(original).Lines.GetLineFromPosition(conflict.Second.Change.Span.Start).LineNumber + 1;
-                result.Errors.Add($"{services.Display(path)}:{line}: the fixes under {conflict.First.Label} and {conflict.Second.Label} rewrite the same code differently; the file was not written (fix it by hand)");
-                outcomes.Add((path, ChangeOutcome.WriteFailed));
+                result.Errors.Add(VariantMerge.ConflictMessage(services.Display(file.Path), conflict));
+                outcomes.Add((file.Path, ChangeOutcome.WriteFailed));
                 continue;
             }
 
-            var (text, _) = TextEdits.Apply(original, merged.Select(c => c.Change), [], TextFile.DetectNewLine(original));
-            outcomes.Add((path, services.Commit(new FileChange(path, original, text), result)));
+            outcomes.Add((file.Path, services.Commit(new FileChange(file.Path, file.Original, file.Text!), result)));
         }
 
         foreach (var hit in await InactiveCode.FindAsync(variants, mine.Contains, ct).ConfigureAwait(false))
         {
-            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}",
-                $"inactive under every configuration ({string.Join(", ", variants.Select(v => v.Label))}): '{hit.Name}' sits in a preprocessor branch none of them compiles; migrate it by hand or analyse a configuration that defines its symbol"));
+            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", InactiveCode.Reason(hit, variants)));
         }
 
         foreach (var hit in await UnboundNames.FindAsync([.. variants.Select(v => v.Project)], d => d.FilePath is { } p && mine.Contains(p), ct).ConfigureAwait(false))
@@ -161,11 +140,8 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
             result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", RazorMarkup.Reason(hit)));
         }
 
-        var allFindings = findings.Values.ToList();
-        var fixedPerRule = allFindings.Where(f => f.Status != FindingStatus.Unfixable).GroupBy(f => f.RuleId, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
         var files = variants.SelectMany(v => v.Project.Documents).Select(d => d.FilePath).OfType<string>().Where(mine.Contains).Distinct(ChangeWriter.PathComparer).Count();
-        var verdict = services.Record(result, fixedPerRule, problems.Distinct(), allFindings, outcomes, files);
+        var verdict = services.Record(result, merge.FixedPerRule(), problems.Distinct(), [.. merge.Findings], outcomes, files);
         return verdict with { Verdict = $"{verdict.Verdict} ({variants.Count} configuration(s))" };
     }
 }
