@@ -437,6 +437,28 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_use_only_Release_on_a_framework_compiles_is_found_and_fixed_and_a_Release_build_is_clean()
+    {
+        // Release is derived from evaluation, whose DefineConstants lack the framework symbols the SDK adds in a target.
+        using var ws = new GateRoot();
+        var analyzers = Path.Combine(AppContext.BaseDirectory, "TorchTrainer.Analyzers.dll");
+        ws.Project("App", Tfm("net10.0"), items: $"""<Analyzer Include="{analyzers}" />""", packageVersion: RealTorchTrainer.PackageVersion);
+        const string code = "namespace App;\n\npublic static class Report\n{\n#if NET8_0_OR_GREATER && RELEASE\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n#endif\n}\n";
+        ws.Write("App/Report.cs", code);
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "-v", "detailed", "App/App.csproj");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("App/Report.cs:6:", check.Output.Replace('\\', '/'));
+
+        var apply = await Tool.RunAsync(ws.Root, "App/App.csproj");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(code.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), ws.Text("App/Report.cs"));
+        var build = ChildProcess.Run(ChildProcess.Dotnet(), ws.Root, ["build", "App/App.csproj", "-c", "Release"], new Dictionary<string, string>(), BuildLimit, expectSuccess: true);
+        Assert.DoesNotContain("TRN0001", build.StdOut + build.StdErr);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_multi_targeted_project_gives_the_same_verdict_every_time()
     {
         using var ws = new GateRoot();

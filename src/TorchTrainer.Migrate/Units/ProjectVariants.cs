@@ -14,9 +14,11 @@ internal sealed record ProjectVariant(string Label, Project Project);
 /// The configurations a project is analysed under: every target framework MSBuildWorkspace loaded (its Debug
 /// design-time builds) and, per target framework, Release. A project loaded under Release (one only Release
 /// compiles against TorchTrainer) is analysed as loaded. Release is derived from the loaded Debug project with
-/// Release's preprocessor symbols and Compile items from MSBuild evaluation (no second design-time build); it is
-/// left out when it cannot differ from Debug (the same source files and no conditional directive in any of them).
-/// Generated files (the build output of <see cref="UnitServices.IsBuildOutput"/>) are kept as loaded: evaluation does not list them.
+/// Release's preprocessor symbols (evaluation's, and the framework's implicit ones the design-time build had:
+/// <see cref="ImplicitSymbols"/>) and Compile items from MSBuild evaluation (no second design-time build); it is left
+/// out when it cannot differ from Debug (the same source files and no conditional directive in any of them).
+/// Generated files (the build output of <see cref="UnitServices.IsBuildOutput"/>) are kept as loaded: evaluation does
+/// not list them.
 /// </summary>
 internal static class ProjectVariants
 {
@@ -44,7 +46,9 @@ internal static class ProjectVariants
                 continue;
             }
 
-            var derived = project.WithParseOptions(parseOptions.WithPreprocessorSymbols(release.DefineConstants));
+            // Release's DefineConstants from evaluation, and the framework and platform symbols the design-time build had.
+            var symbols = release.DefineConstants.Concat(parseOptions.PreprocessorSymbolNames.Where(ImplicitSymbols.IsImplicit)).Distinct(StringComparer.Ordinal);
+            var derived = project.WithParseOptions(parseOptions.WithPreprocessorSymbols(symbols));
             foreach (var document in project.Documents)
             {
                 if (document.FilePath is { } path && sources.Contains(path) && !releaseSources.Contains(path))
