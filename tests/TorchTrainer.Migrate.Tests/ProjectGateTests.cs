@@ -459,6 +459,28 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_project_MSBuild_cannot_evaluate_is_not_analysed_and_a_solution_filter_without_it_passes()
+    {
+        // As a .vcxproj is on Linux: its imports are not there. What it references cannot be known.
+        using var ws = new GateRoot();
+        ws.Write("Native/Native.csproj", """<Project Sdk="Microsoft.NET.Sdk"><Import Project="../toolchain/missing.props" /></Project>""");
+        ws.Project("App", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        ws.Write("App/Report.cs", "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.FinalLoss;\n}\n");
+        ws.Write("all.slnx", "<Solution>\n  <Project Path=\"App/App.csproj\" />\n  <Project Path=\"Native/Native.csproj\" />\n</Solution>\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "all.slnx");
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: Native/Native.csproj: MSBuild evaluation failed:", check.Error.Replace('\\', '/'));
+        Assert.Contains("or a solution filter (.slnf) that leaves it out", check.Error);
+
+        ws.Write("app.slnf", """{"solution": {"path": "all.slnx", "projects": ["App/App.csproj"]}}""");
+        var filtered = await Tool.RunAsync(ws.Root, "--check", "app.slnf");
+        Assert.True(filtered.ExitCode == 0, filtered.ToString());
+        Assert.Contains("1 of 1 input(s) analysed completely", filtered.Output);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_multi_targeted_project_gives_the_same_verdict_every_time()
     {
         using var ws = new GateRoot();

@@ -150,7 +150,7 @@ internal static class ProjectGate
         }
         catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
         {
-            return NotAnalysed($"MSBuild evaluation failed: {ex.Message}");
+            return NotAnalysed($"MSBuild evaluation failed: {ex.Message.Trim()} ({EvaluationFix})");
         }
 
         if (IsTorchTrainer(outer.GetPropertyValue("AssemblyName")))
@@ -177,7 +177,7 @@ internal static class ProjectGate
         }
         catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
         {
-            return NotAnalysed($"MSBuild evaluation of a referenced project failed: {ex.Message}");
+            return NotAnalysed($"MSBuild evaluation of a referenced project failed: {ex.Message.Trim()} ({EvaluationFix})");
         }
 
         if (via is null)
@@ -207,7 +207,7 @@ internal static class ProjectGate
         }
         catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
         {
-            return NotAnalysed($"MSBuild evaluation failed: {ex.Message}");
+            return NotAnalysed($"MSBuild evaluation failed: {ex.Message.Trim()} ({EvaluationFix})");
         }
 
         return new GateDecision(path, GateVerdict.Load, via, views.ToImmutable());
@@ -259,6 +259,9 @@ internal static class ProjectGate
             ? "Reference TorchTrainer"
             : null;
     }
+
+    /// <summary>What a user can do about a project this machine's MSBuild cannot evaluate (a .vcxproj on Linux, a missing SDK).</summary>
+    private const string EvaluationFix = "fix what MSBuild reports, or check the other projects without it: name them, or a solution filter (.slnf) that leaves it out";
 
     private static bool IsTorchTrainer(string name) => string.Equals(name, ContractTypes.AssemblyName, StringComparison.OrdinalIgnoreCase);
 
