@@ -481,6 +481,36 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_shared_project_is_analysed_through_the_project_that_imports_it()
+    {
+        // A .shproj cannot be evaluated without Visual Studio and is not built on its own; its files are compiled by the
+        // projects that import its .projitems, and analysed there.
+        using var ws = new GateRoot();
+        ws.Write("Shared/Shared.shproj", """
+            <Project xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+              <Import Project="$(MSBuildExtensionsPath32)\Microsoft\VisualStudio\v$(VisualStudioVersion)\CodeSharing\Microsoft.CodeSharing.Common.Default.props" />
+              <Import Project="Shared.projitems" Label="Shared" />
+            </Project>
+            """);
+        ws.Write("Shared/Shared.projitems", """<Project><ItemGroup><Compile Include="$(MSBuildThisFileDirectory)Helpers.cs" /></ItemGroup></Project>""");
+        const string code = "public static class Helpers\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n";
+        ws.Write("Shared/Helpers.cs", code);
+        ws.Project("App", Tfm("net10.0"), items: """</ItemGroup><Import Project="../Shared/Shared.projitems" Label="Shared" /><ItemGroup>""", packageVersion: RealTorchTrainer.PackageVersion);
+        ws.Write("all.slnx", "<Solution>\n  <Project Path=\"App/App.csproj\" />\n  <Project Path=\"Shared/Shared.shproj\" />\n</Solution>\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "all.slnx");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("would change: Shared/Helpers.cs", check.Output.Replace('\\', '/'));
+        Assert.Contains("skipped: Shared/Shared.shproj: a shared project; its files are analysed in the projects that import it", check.Output.Replace('\\', '/'));
+        Assert.Contains("2 of 2 input(s) analysed completely", check.Output);
+
+        var apply = await Tool.RunAsync(ws.Root, "all.slnx");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(code.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), ws.Text("Shared/Helpers.cs"));
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_multi_targeted_project_gives_the_same_verdict_every_time()
     {
         using var ws = new GateRoot();

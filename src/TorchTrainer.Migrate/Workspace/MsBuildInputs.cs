@@ -25,6 +25,16 @@ internal static class MsBuildInputs
         var standalone = projects.Select(Path.GetFullPath).Where(p => !inSolutions.Contains(p)).Distinct(Output.ChangeWriter.PathComparer).ToList();
         var all = inSolutions.Concat(standalone).Distinct(Output.ChangeWriter.PathComparer).Order(StringComparer.Ordinal).ToList();
 
+        // A shared project is not built on its own (MSBuild's solution build skips it, and it cannot be evaluated without
+        // Visual Studio): its files are compiled, and analysed, in the projects that import its .projitems.
+        var decided = ImmutableArray.CreateBuilder<UnitResult>();
+        foreach (var shared in all.Where(p => p.EndsWith(".shproj", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            var name = display(shared);
+            decided.Add(UnitResult.Skip(name, $"{name}: a shared project; its files are analysed in the projects that import it", "shared project"));
+            all.Remove(shared);
+        }
+
         // Evaluation first: it settles the projects no restore could change (no PackageReference in their closure),
         // so only the others are restored, and a no-op restore leaves every evaluation valid for the decision after it.
         progress($"evaluating {all.Count} project(s) with MSBuild");
@@ -46,7 +56,6 @@ internal static class MsBuildInputs
 
         var gateStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var decisions = ProjectGate.Decide(survey, restored, ct);
-        var decided = ImmutableArray.CreateBuilder<UnitResult>();
         foreach (var path in all)
         {
             var decision = decisions[path];
