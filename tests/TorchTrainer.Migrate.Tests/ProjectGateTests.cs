@@ -194,6 +194,22 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_package_reference_in_a_file_the_SDK_imports_only_for_Debug_is_still_restored_and_found()
+    {
+        // The hook is a property; the SDK's own targets do the import, only when Debug sets it.
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), items: """</ItemGroup><PropertyGroup Condition="'$(Configuration)' == 'Debug'"><CustomBeforeMicrosoftCommonTargets>$(MSBuildThisFileDirectory)debug.targets</CustomBeforeMicrosoftCommonTargets></PropertyGroup><ItemGroup>""");
+        ws.Write("App/debug.targets", $"""<Project><ItemGroup><PackageReference Include="TorchTrainer" Version="{RealTorchTrainer.PackageVersion}" /></ItemGroup></Project>""");
+        ws.Write("App/Report.cs", "namespace App;\n\npublic static class Report\n{\n#if DEBUG\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n#endif\n}\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("1 legacy use(s) found", check.Output);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_project_reference_to_a_missing_project_is_not_analysed_not_passed()
     {
         using var ws = new GateRoot();

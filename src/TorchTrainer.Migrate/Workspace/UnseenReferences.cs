@@ -11,7 +11,8 @@ namespace TorchTrainer.Migrate.Workspace;
 /// reads the project's own files — the project file, the imports the evaluation took and, recursively, those it
 /// skipped on a condition — outside the .NET installation (whose implicit references are never TorchTrainer) and
 /// says whether any of them could add a reference: a PackageReference or GlobalPackageReference anywhere (under any
-/// condition, in a target too), or a ProjectReference or Reference that depends on a condition or sits in a target.
+/// condition, in a target too), a ProjectReference or Reference that depends on a condition or sits in a target, or a
+/// conditional property that can change which files the SDK imports.
 /// </summary>
 internal static class UnseenReferences
 {
@@ -53,6 +54,10 @@ internal static class UnseenReferences
                         return true;
                     case ProjectItemElement { Include.Length: > 0 } item when item.ItemType is "ProjectReference" or "Reference" && DependsOnConditionOrTarget(item):
                         return true;
+                    case ProjectPropertyElement property when DependsOnConditionOrTarget(property) && MayChooseImports(property):
+                        // Another configuration's hook into the SDK's imports (CustomBeforeMicrosoftCommonTargets set for
+                        // Debug only): the file it names is imported by SDK files, which are not read here.
+                        return true;
                     case ProjectImportElement import when DependsOnConditionOrTarget(import):
                         // An import another configuration or framework may take: read it too, when it can be named.
                         if (import.Project.Contains("$(Configuration)", StringComparison.OrdinalIgnoreCase)
@@ -80,6 +85,18 @@ internal static class UnseenReferences
 
         return false;
     }
+
+    /// <summary>
+    /// A property that can decide which files MSBuild imports: one that names a .props or .targets file, or one of the
+    /// SDK's import switches and hooks (ImportDirectoryBuildProps, CustomAfterMicrosoftCommonTargets, DirectoryBuildPropsPath …).
+    /// </summary>
+    private static bool MayChooseImports(ProjectPropertyElement property) =>
+        property.Value.Contains(".props", StringComparison.OrdinalIgnoreCase)
+        || property.Value.Contains(".targets", StringComparison.OrdinalIgnoreCase)
+        || property.Name.StartsWith("Import", StringComparison.OrdinalIgnoreCase)
+        || property.Name.StartsWith("Custom", StringComparison.OrdinalIgnoreCase)
+        || property.Name.EndsWith("PropsPath", StringComparison.OrdinalIgnoreCase)
+        || property.Name.EndsWith("TargetsPath", StringComparison.OrdinalIgnoreCase);
 
     private static bool DependsOnConditionOrTarget(ProjectElement element)
     {
