@@ -209,6 +209,24 @@ public sealed class ProjectGateTests
         Assert.Equal(ws.Outside, ws.Hash());
     }
 
+    [Theory]
+    [InlineData("TorchTrainer.dll")] // a Reference by path: its Include is a file, not an assembly name
+    [InlineData("Vendor.Deps.dll")]  // a renamed copy: only its metadata says it is TorchTrainer
+    public async Task An_assembly_reference_by_path_to_TorchTrainer_is_found(string fileName)
+    {
+        using var ws = new GateRoot();
+        Directory.CreateDirectory(ws.At("libs"));
+        File.Copy(RealTorchTrainer.AssemblyPath, ws.At($"libs/{fileName}"));
+        ws.Project("App", Tfm("net10.0"), items: $"""<Reference Include="../libs/{fileName}" />""");
+        ws.Write("App/Report.cs", "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("1 legacy use(s) found", check.Output);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
     [Fact]
     public async Task A_project_reference_to_a_missing_project_is_not_analysed_not_passed()
     {

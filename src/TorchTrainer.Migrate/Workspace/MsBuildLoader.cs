@@ -262,9 +262,35 @@ internal static class MsBuildLoader
     private static bool SamePath(string? a, string b) =>
         a is not null && Output.ChangeWriter.PathComparer.Equals(Path.GetFullPath(a), Path.GetFullPath(b));
 
-    /// <summary>True when the project references TorchTrainer (package or project), i.e. can contain legacy uses.</summary>
-    public static bool ReferencesTorchTrainer(Project project) =>
-        project.MetadataReferences.OfType<PortableExecutableReference>()
-            .Any(r => string.Equals(Path.GetFileNameWithoutExtension(r.FilePath), "TorchTrainer", StringComparison.OrdinalIgnoreCase))
-        || project.ProjectReferences.Any(r => string.Equals(project.Solution.GetProject(r.ProjectId)?.AssemblyName, "TorchTrainer", StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// True when the project references TorchTrainer (package, project or assembly), i.e. can contain legacy uses: an
+    /// assembly named TorchTrainer.dll, or (a renamed copy) one whose metadata names it so; the .NET installation's
+    /// reference assemblies are never it and are not opened.
+    /// </summary>
+    public static bool ReferencesTorchTrainer(Project project)
+    {
+        var files = project.MetadataReferences.OfType<PortableExecutableReference>().Select(r => r.FilePath).OfType<string>().ToList();
+        if (files.Any(f => IsTorchTrainer(Path.GetFileNameWithoutExtension(f)))
+            || project.ProjectReferences.Any(r => IsTorchTrainer(project.Solution.GetProject(r.ProjectId)?.AssemblyName)))
+        {
+            return true;
+        }
+
+        return files.Where(f => !f.StartsWith(DotnetRoot, StringComparison.Ordinal)).Any(f =>
+        {
+            try
+            {
+                return IsTorchTrainer(System.Reflection.AssemblyName.GetAssemblyName(f).Name);
+            }
+            catch (Exception ex) when (ex is BadImageFormatException or IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
+    }
+
+    /// <summary>The .NET installation running the tool (…/shared/Microsoft.NETCore.App/10.0.x/ three levels up): its packs hold the framework's reference assemblies.</summary>
+    private static readonly string DotnetRoot = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+
+    private static bool IsTorchTrainer(string? name) => string.Equals(name, "TorchTrainer", StringComparison.OrdinalIgnoreCase);
 }

@@ -246,7 +246,7 @@ internal static class ProjectGate
             .Select(p => $"ProjectReference {Path.GetFileName(p.FullPath)}")
             .FirstOrDefault();
 
-    /// <summary>A PackageReference named TorchTrainer, or a Reference to TorchTrainer (by name or HintPath).</summary>
+    /// <summary>A PackageReference named TorchTrainer, or a Reference to TorchTrainer (by name, path or HintPath).</summary>
     private static string? DirectReference(ProjectInstance project)
     {
         if (project.GetItems("PackageReference").Any(i => IsTorchTrainer(i.EvaluatedInclude)))
@@ -254,10 +254,44 @@ internal static class ProjectGate
             return "PackageReference TorchTrainer";
         }
 
-        return project.GetItems("Reference").Any(i => IsTorchTrainer(i.EvaluatedInclude.Split(',')[0].Trim())
-            || IsTorchTrainer(Path.GetFileNameWithoutExtension(i.GetMetadataValue("HintPath"))))
+        return project.GetItems("Reference").Any(i => ReferencedAssemblyNames(project, i).Any(IsTorchTrainer))
             ? "Reference TorchTrainer"
             : null;
+    }
+
+    /// <summary>
+    /// The names a Reference item can stand for: its Include as an assembly name ("TorchTrainer, Version=…"), and the
+    /// file its Include or HintPath names ("../libs/TorchTrainer.dll"), by file name and, when the file is there, by the
+    /// name its metadata declares (a renamed copy is still TorchTrainer).
+    /// </summary>
+    private static IEnumerable<string> ReferencedAssemblyNames(ProjectInstance project, ProjectItemInstance reference)
+    {
+        var include = reference.EvaluatedInclude.Trim();
+        yield return include.Split(',')[0].Trim();
+        foreach (var file in new[] { include, reference.GetMetadataValue("HintPath") })
+        {
+            if (!file.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !file.EndsWith(".exe", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var path = Path.GetFullPath(Path.Combine(project.Directory, file.Replace('\\', Path.DirectorySeparatorChar)));
+            yield return Path.GetFileNameWithoutExtension(path);
+            string? declared = null;
+            try
+            {
+                declared = File.Exists(path) ? System.Reflection.AssemblyName.GetAssemblyName(path).Name : null;
+            }
+            catch (Exception ex) when (ex is BadImageFormatException or IOException or UnauthorizedAccessException)
+            {
+                // Not an assembly, or not readable: its file name is all there is to go by.
+            }
+
+            if (declared is not null)
+            {
+                yield return declared;
+            }
+        }
     }
 
     /// <summary>What a user can do about a project this machine's MSBuild cannot evaluate (a .vcxproj on Linux, a missing SDK).</summary>
