@@ -7,8 +7,13 @@ internal static class InputResolver
 {
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase)
     {
-        "bin", "obj", ".git", ".vs", ".vscode", ".idea", "node_modules", ".ipynb_checkpoints",
+        ".git", ".vs", ".vscode", ".idea", "node_modules", ".ipynb_checkpoints",
     };
+
+    /// <summary>A project's build output folders: skipped next to a project file only (a bin folder of scripts is source).</summary>
+    private static readonly HashSet<string> BuildOutputFolders = new(StringComparer.OrdinalIgnoreCase) { "bin", "obj" };
+
+    private static readonly HashSet<string> ProjectExtensions = new(StringComparer.OrdinalIgnoreCase) { ".csproj", ".fsproj", ".vbproj" };
 
     public static MigrationInputs Resolve(IReadOnlyList<string> paths, string currentDirectory)
     {
@@ -135,7 +140,7 @@ internal static class InputResolver
         }
     }
 
-    /// <summary>Every project, file-based app and notebook under <paramref name="folder"/>, skipping bin/obj and tool folders.</summary>
+    /// <summary>Every project, file-based app and notebook under <paramref name="folder"/>, skipping projects' bin/obj and tool folders.</summary>
     private static void ScanFolder(string folder, MigrationInputs inputs, HashSet<string> seen)
     {
         var projectFolders = new List<string>();
@@ -173,10 +178,11 @@ internal static class InputResolver
                 }
             }
 
+            var holdsProject = files.Any(f => ProjectExtensions.Contains(Path.GetExtension(f)));
             foreach (var sub in folders)
             {
                 var name = Path.GetFileName(sub);
-                if (SkippedFolders.Contains(name) || name.StartsWith('.'))
+                if (SkippedFolders.Contains(name) || name.StartsWith('.') || (holdsProject && BuildOutputFolders.Contains(name)))
                 {
                     continue;
                 }

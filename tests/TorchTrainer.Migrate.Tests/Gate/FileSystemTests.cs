@@ -111,6 +111,27 @@ public sealed class FileSystemTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bin_folder_of_scripts_is_scanned_and_a_projects_build_output_is_not()
+    {
+        // File-based apps are scripts (#!/usr/bin/env dotnet), and scripts live in bin/; a project's bin/ is its output.
+        RealTorchTrainer.WriteNuGetConfig(Root);
+        var app = $"#!/usr/bin/env dotnet\n{RealTorchTrainer.PackageDirective}\nusing TorchTrainer;\nvar r = {RealTorchTrainer.TwoEpochResults};\n{LegacyUse}\n";
+        Directory.CreateDirectory(Path.Combine(Root, "bin"));
+        File.WriteAllText(Path.Combine(Root, "bin", "report.cs"), app);
+        Directory.CreateDirectory(Path.Combine(Root, "Tool", "bin", "Debug"));
+        File.WriteAllText(Path.Combine(Root, "Tool", "Tool.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>");
+        File.WriteAllText(Path.Combine(Root, "Tool", "bin", "Debug", "copied.dib"), Dib);
+
+        var check = await Tool.RunAsync(_dir.Path, "--check", "root");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("would change: root/bin/report.cs", check.Output.Replace('\\', '/'));
+        Assert.DoesNotContain("copied.dib", check.Output + check.Error);
+        Assert.Contains("2 of 2 input(s) analysed completely", check.Output);
+        AssertOutsideUntouched();
+    }
+
+    [Fact]
     public async Task A_legacy_name_in_a_CSharp_file_nothing_here_compiles_is_not_analysed_not_passed()
     {
         // A folder of notebooks with a loose .cs file and a dotnet-script .csx beside them: neither is a project, a
