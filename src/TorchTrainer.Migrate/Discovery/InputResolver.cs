@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis.Text;
 using TorchTrainer.Migrate.FileBasedApps;
 
 namespace TorchTrainer.Migrate.Discovery;
@@ -107,38 +108,23 @@ internal static class InputResolver
     }
 
     /// <summary>
-    /// Why a C# file that no input compiles (a loose .cs file, a .csx script) cannot be passed: the legacy names in it,
-    /// with their lines, or that it cannot be read; null when it holds none.
+    /// Why a C# file that no input compiles (a loose .cs file, a .csx script) cannot be passed: the legacy names in
+    /// <paramref name="read"/>'s text, with their lines, or that it cannot be read; null when it holds none.
     /// </summary>
-    private static string? LooseFile(string path, bool script)
+    private static string? LooseFile((string? Text, string? Error) read, bool script)
     {
-        string text;
-        try
+        if (read.Text is not { } text)
         {
-            text = Output.TextFile.Read(path).Text;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
-        {
-            return $"a C# file no input compiles cannot be read ({ex.Message}): whether it holds a legacy use cannot be told";
+            return $"a C# file no input compiles cannot be read ({read.Error}): whether it holds a legacy use cannot be told";
         }
 
-        var names = Units.LegacyNames.Pattern.Matches(text).Select(m => $"'{m.Value}' (line {text.AsSpan(0, m.Index).Count('\n') + 1})").ToList();
+        var names = Units.LegacyNames.In(SourceText.From(text)).Select(n => $"'{n.Name}' (line {n.Line})").ToList();
         return names.Count == 0 ? null
             : $"{string.Join(", ", names)} in {(script ? "a C# script (.csx)" : "a C# file outside every project that is not a file-based app")}: no project, "
               + "file-based app or notebook here compiles it, so nothing analyses it; migrate it by hand, or pass the project that compiles it";
     }
 
-    private static bool IsFileBasedApp(string path)
-    {
-        try
-        {
-            return FileBasedApp.HasDirectives(Output.TextFile.Read(path).Text);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
-        {
-            return false;
-        }
-    }
+    private static bool IsFileBasedApp(string path) => Output.TextFile.TryRead(path).Text is { } text && FileBasedApp.HasDirectives(text);
 
     /// <summary>Every project, file-based app and notebook under <paramref name="folder"/>, skipping projects' bin/obj and tool folders.</summary>
     private static void ScanFolder(string folder, MigrationInputs inputs, HashSet<string> seen)
@@ -209,11 +195,13 @@ internal static class InputResolver
                 continue;
             }
 
-            if (!script && IsFileBasedApp(file))
+            // Read once: for its directives, and for its legacy names when it is not an app.
+            var read = Output.TextFile.TryRead(file);
+            if (!script && read.Text is { } text && FileBasedApp.HasDirectives(text))
             {
                 Add(inputs.FileBasedApps, file, seen);
             }
-            else if (LooseFile(file, script) is { } reason)
+            else if (LooseFile(read, script) is { } reason)
             {
                 inputs.NotAnalysed.Add((file, reason));
             }

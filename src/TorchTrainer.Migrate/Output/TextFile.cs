@@ -30,6 +30,19 @@ internal sealed class TextFile
 
     public static TextFile Read(string path) => FromBytes(path, File.ReadAllBytes(path));
 
+    /// <summary>A file's text as <see cref="Read"/> decodes it, or why it cannot be read (for files only looked at, never written).</summary>
+    public static (string? Text, string? Error) TryRead(string path)
+    {
+        try
+        {
+            return (Read(path).Text, null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        {
+            return (null, ex.Message);
+        }
+    }
+
     public static TextFile FromBytes(string path, byte[] bytes)
     {
         if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)

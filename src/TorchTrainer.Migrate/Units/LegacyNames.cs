@@ -1,15 +1,21 @@
 using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis.Text;
 using TorchTrainer.Contract;
 
 namespace TorchTrainer.Migrate.Units;
 
 /// <summary>
 /// The legacy names as text — TRN0001's members and TRN0002's keys (quoted), from the contract's one list of names —
-/// for code the analyzers cannot see: C# no configuration compiles, and notebook lines in another .NET language.
+/// for code the analyzers cannot see: C# no configuration compiles, notebook lines in another .NET language, Razor
+/// markup, scripts a notebook loads, C# files nothing compiles.
 /// </summary>
 internal static class LegacyNames
 {
     public static readonly Regex Pattern = new(
         $@"\b({Regex.Escape(ContractMembers.LossHistory)}|{Regex.Escape(ContractMembers.ValLossHistory)})\b|""({Regex.Escape(KeyNames.LossHistory)}|{Regex.Escape(KeyNames.ValLossHistory)})""",
         RegexOptions.CultureInvariant);
+
+    /// <summary>Each legacy name in <paramref name="text"/>, with its 1-based line (lines as the compiler counts them).</summary>
+    public static IEnumerable<(int Line, string Name)> In(SourceText text) =>
+        Pattern.Matches(text.ToString()).Select(m => (text.Lines.GetLineFromPosition(m.Index).LineNumber + 1, m.Value));
 }

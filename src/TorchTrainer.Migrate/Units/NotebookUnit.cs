@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 using TorchTrainer.Migrate.Notebooks;
 using TorchTrainer.Migrate.Output;
 using TorchTrainer.Migrate.Workspace;
@@ -18,13 +19,12 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
         var result = new UnitResultBuilder(Name);
         foreach (var use in script.OtherLanguageUses)
         {
-            var (fileLine, detail) = notebook.Locate(use.CellIndex, use.Line);
-            result.NotAnalysed.Add(new NotAnalysed(notebook is DibNotebook ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})",
+            result.NotAnalysed.Add(new NotAnalysed(Place(use.CellIndex, use.Line),
                 $"'{use.Name}' in {KernelName(use.Kernel)} code: trainer-migrate and the TorchTrainer analyzers read C# only; migrate it by hand "
                 + "(the TRN0001 and TRN0002 rule pages give each rewrite)"));
         }
 
-        foreach (var hit in LoadedScriptUses(notebook))
+        foreach (var hit in LoadedScriptUses())
         {
             result.NotAnalysed.Add(hit);
         }
@@ -112,40 +112,36 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
     /// What a <c>#load</c>-ed script or <c>#!import</c>-ed notebook holds that the gate cannot pass: it is not one of the
     /// analysed cells, so each legacy name in it is named, and so is one that is not there (what it would run cannot be known).
     /// </summary>
-    private IEnumerable<NotAnalysed> LoadedScriptUses(INotebook notebook)
+    private IEnumerable<NotAnalysed> LoadedScriptUses()
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(notebook.File.Path))!;
         foreach (var load in notebook.Script.LoadedScripts)
         {
-            var (fileLine, detail) = notebook.Locate(load.CellIndex, load.Line);
-            var place = notebook is DibNotebook ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})";
+            var place = Place(load.CellIndex, load.Line);
             var full = Path.GetFullPath(Path.Combine(folder, load.Path));
-            string text;
-            string? unreadable = null;
-            try
-            {
-                text = File.ReadAllText(full);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                (text, unreadable) = ("", ex.Message);
-            }
-
+            var (text, unreadable) = TextFile.TryRead(full);
             if (unreadable is not null)
             {
                 yield return new NotAnalysed(place, $"{load.Directive} \"{load.Path}\" cannot be read ({unreadable}): what it runs cannot be analysed");
+                continue;
             }
 
-            foreach (System.Text.RegularExpressions.Match match in LegacyNames.Pattern.Matches(text))
+            var (what, fix) = load.Directive == "#load"
+                ? ("a script the notebook #loads", "migrate it by hand (the TRN0001 and TRN0002 rule pages give each rewrite)")
+                : ("a notebook this one #!imports", "migrate that notebook too (pass it, or its folder, as well)");
+            foreach (var (line, name) in LegacyNames.In(SourceText.From(text!)))
             {
-                var line = text.AsSpan(0, match.Index).Count('\n') + 1;
-                var (what, fix) = load.Directive == "#load"
-                    ? ("a script the notebook #loads", "migrate it by hand (the TRN0001 and TRN0002 rule pages give each rewrite)")
-                    : ("a notebook this one #!imports", "migrate that notebook too (pass it, or its folder, as well)");
-                yield return new NotAnalysed(place, $"'{match.Value}' in {services.Display(full)}:{line}, {what}: trainer-migrate analyses "
+                yield return new NotAnalysed(place, $"'{name}' in {services.Display(full)}:{line}, {what}: trainer-migrate analyses "
                     + $"the notebook's own cells, not what they load or import; {fix}");
             }
         }
+    }
+
+    /// <summary>Where a line of a cell is, as the user reads it: the file's line, and for .ipynb the cell and its line.</summary>
+    private string Place(int cellIndex, int lineInCell)
+    {
+        var (fileLine, detail) = notebook.Locate(cellIndex, lineInCell);
+        return notebook is DibNotebook ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})";
     }
 
     private static string KernelName(string kernel) => kernel switch

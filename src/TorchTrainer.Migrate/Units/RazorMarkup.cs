@@ -29,10 +29,7 @@ internal static class RazorMarkup
             }
 
             var text = await document.GetTextAsync(ct).ConfigureAwait(false);
-            foreach (System.Text.RegularExpressions.Match match in LegacyNames.Pattern.Matches(text.ToString()))
-            {
-                hits.Add(new Hit(document.FilePath!, text.Lines.GetLineFromPosition(match.Index).LineNumber + 1, match.Value));
-            }
+            hits.AddRange(LegacyNames.In(text).Select(n => new Hit(document.FilePath!, n.Line, n.Name)));
         }
 
         return hits;
