@@ -163,7 +163,8 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
             return;
         }
 
-        const string release = "Release";
+        // The configuration whose evaluation the gate saw TorchTrainer in.
+        const string release = ProjectGate.EvaluatedConfiguration;
         var projects = releaseOnly.Order(StringComparer.Ordinal).ToList();
         _progress.Write($"{(options.NoRestore ? "loading" : "restoring and loading")} {projects.Count} project(s) under {release}: only {release} references TorchTrainer", Verbosity.Normal);
         if (!options.NoRestore)
@@ -174,11 +175,13 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
                 _loadErrors.Enqueue($"load failure: restore failure: {failure}");
             }
 
-            foreach (var project in projects.Where(restored.ProjectErrors.ContainsKey).ToList())
+            foreach (var project in projects.ToList())
             {
-                _results.Enqueue(UnitResult.Failed(Display(project), $"restore under {release} failed: {string.Join("; ", restored.ProjectErrors[project])} "
-                    + "(fix the restore, e.g. the package source or version, and run again)"));
-                projects.Remove(project);
+                if (restored.Failure(project, release) is { } failure)
+                {
+                    _results.Enqueue(UnitResult.Failed(Display(project), failure));
+                    projects.Remove(project);
+                }
             }
         }
 

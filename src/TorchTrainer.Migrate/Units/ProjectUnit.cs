@@ -37,7 +37,7 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
         foreach (var group in projects)
         {
             var name = services.Display(group.Key);
-            if (group.Any(p => string.Equals(p.AssemblyName, "TorchTrainer", StringComparison.OrdinalIgnoreCase)))
+            if (group.Any(p => TorchTrainerAssembly.IsNamed(p.AssemblyName)))
             {
                 detail($"{name}: TorchTrainer itself, skipped");
                 continue;
@@ -49,7 +49,8 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
                 var gateLoads = decision?.Verdict == GateVerdict.Load;
                 if (gateLoads && loaded.Configuration == MsBuildLoader.DefaultConfiguration)
                 {
-                    detail($"{name}: its {loaded.Configuration} design-time build does not reference TorchTrainer, its Release evaluation does ({decision!.Reason}): loading it under Release");
+                    detail($"{name}: its {loaded.Configuration} design-time build does not reference TorchTrainer, its {ProjectGate.EvaluatedConfiguration} evaluation does "
+                        + $"({decision!.Reason}): loading it under {ProjectGate.EvaluatedConfiguration}");
                     releaseOnly.Add(group.Key);
                 }
                 else if (gateLoads && !restored)

@@ -12,7 +12,14 @@ internal static partial class DotnetRestore
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(30); // a hang guard: one restore of a whole solution
 
     /// <summary>What one restore reported: per project (full path), the error lines that name it; and the run's other errors.</summary>
-    internal sealed record Outcome(IReadOnlyDictionary<string, IReadOnlyList<string>> ProjectErrors, IReadOnlyList<string> OtherErrors);
+    internal sealed record Outcome(IReadOnlyDictionary<string, IReadOnlyList<string>> ProjectErrors, IReadOnlyList<string> OtherErrors)
+    {
+        /// <summary>What the user is told of a project whose restore (under <paramref name="configuration"/>) failed; null when it did not.</summary>
+        public string? Failure(string project, string? configuration = null) =>
+            ProjectErrors.TryGetValue(project, out var errors)
+                ? $"restore{(configuration is null ? "" : $" under {configuration}")} failed: {string.Join("; ", errors)} (fix the restore, e.g. the package source or version, and run again)"
+                : null;
+    }
 
     /// <summary>
     /// Restores the projects of <paramref name="needed"/>: a solution all of whose projects are needed as a whole (like

@@ -270,27 +270,11 @@ internal static class MsBuildLoader
     public static bool ReferencesTorchTrainer(Project project)
     {
         var files = project.MetadataReferences.OfType<PortableExecutableReference>().Select(r => r.FilePath).OfType<string>().ToList();
-        if (files.Any(f => IsTorchTrainer(Path.GetFileNameWithoutExtension(f)))
-            || project.ProjectReferences.Any(r => IsTorchTrainer(project.Solution.GetProject(r.ProjectId)?.AssemblyName)))
-        {
-            return true;
-        }
-
-        return files.Where(f => !f.StartsWith(DotnetRoot, StringComparison.Ordinal)).Any(f =>
-        {
-            try
-            {
-                return IsTorchTrainer(System.Reflection.AssemblyName.GetAssemblyName(f).Name);
-            }
-            catch (Exception ex) when (ex is BadImageFormatException or IOException or UnauthorizedAccessException)
-            {
-                return false;
-            }
-        });
+        return files.Any(f => TorchTrainerAssembly.IsNamed(Path.GetFileNameWithoutExtension(f)))
+            || project.ProjectReferences.Any(r => TorchTrainerAssembly.IsNamed(project.Solution.GetProject(r.ProjectId)?.AssemblyName))
+            || files.Where(f => !f.StartsWith(DotnetRoot, StringComparison.Ordinal)).Any(TorchTrainerAssembly.IsFile);
     }
 
     /// <summary>The .NET installation running the tool (…/shared/Microsoft.NETCore.App/10.0.x/ three levels up): its packs hold the framework's reference assemblies.</summary>
     private static readonly string DotnetRoot = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-
-    private static bool IsTorchTrainer(string? name) => string.Equals(name, "TorchTrainer", StringComparison.OrdinalIgnoreCase);
 }

@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Build.Evaluation;
 using Microsoft.Build.Execution;
-using TorchTrainer.Contract;
 
 namespace TorchTrainer.Migrate.Workspace;
 
@@ -97,7 +96,7 @@ internal static class ProjectGate
         try
         {
             var outer = evaluator.Evaluate(path, EvaluatedConfiguration, null);
-            if (IsTorchTrainer(outer.GetPropertyValue("AssemblyName")))
+            if (TorchTrainerAssembly.IsNamed(outer.GetPropertyValue("AssemblyName")))
             {
                 return new GateDecision(path, GateVerdict.TorchTrainerItself, "TorchTrainer itself", []);
             }
@@ -138,9 +137,9 @@ internal static class ProjectGate
     {
         GateDecision NotAnalysed(string reason) => new(path, GateVerdict.NotAnalysed, reason, []);
 
-        if (restore?.ProjectErrors.TryGetValue(path, out var restoreErrors) == true)
+        if (restore?.Failure(path) is { } restoreFailure)
         {
-            return NotAnalysed($"restore failed: {string.Join("; ", restoreErrors)} (fix the restore, e.g. the package source or version, and run again)");
+            return NotAnalysed(restoreFailure);
         }
 
         ProjectInstance outer;
@@ -153,7 +152,7 @@ internal static class ProjectGate
             return NotAnalysed($"MSBuild evaluation failed: {ex.Message.Trim()} ({EvaluationFix})");
         }
 
-        if (IsTorchTrainer(outer.GetPropertyValue("AssemblyName")))
+        if (TorchTrainerAssembly.IsNamed(outer.GetPropertyValue("AssemblyName")))
         {
             return new GateDecision(path, GateVerdict.TorchTrainerItself, "TorchTrainer itself", []);
         }
@@ -242,62 +241,33 @@ internal static class ProjectGate
     /// </summary>
     private static string? ThroughReferences(IReadOnlyList<ProjectInstance> closure) =>
         DirectReference(closure[0]) ?? closure.Skip(1)
-            .Where(p => IsTorchTrainer(p.GetPropertyValue("AssemblyName")) || DirectReference(p) is not null)
+            .Where(p => TorchTrainerAssembly.IsNamed(p.GetPropertyValue("AssemblyName")) || DirectReference(p) is not null)
             .Select(p => $"ProjectReference {Path.GetFileName(p.FullPath)}")
             .FirstOrDefault();
 
-    /// <summary>A PackageReference named TorchTrainer, or a Reference to TorchTrainer (by name, path or HintPath).</summary>
+    /// <summary>A PackageReference named TorchTrainer, or a Reference to TorchTrainer (by name, or a path or HintPath to its file).</summary>
     private static string? DirectReference(ProjectInstance project)
     {
-        if (project.GetItems("PackageReference").Any(i => IsTorchTrainer(i.EvaluatedInclude)))
+        if (project.GetItems("PackageReference").Any(i => TorchTrainerAssembly.IsNamed(i.EvaluatedInclude)))
         {
             return "PackageReference TorchTrainer";
         }
 
-        return project.GetItems("Reference").Any(i => ReferencedAssemblyNames(project, i).Any(IsTorchTrainer))
+        return project.GetItems("Reference").Any(i => TorchTrainerAssembly.IsNamed(i.EvaluatedInclude.Split(',')[0].Trim())
+            || ReferencedFiles(project, i).Any(TorchTrainerAssembly.IsFile))
             ? "Reference TorchTrainer"
             : null;
     }
 
-    /// <summary>
-    /// The names a Reference item can stand for: its Include as an assembly name ("TorchTrainer, Version=…"), and the
-    /// file its Include or HintPath names ("../libs/TorchTrainer.dll"), by file name and, when the file is there, by the
-    /// name its metadata declares (a renamed copy is still TorchTrainer).
-    /// </summary>
-    private static IEnumerable<string> ReferencedAssemblyNames(ProjectInstance project, ProjectItemInstance reference)
-    {
-        var include = reference.EvaluatedInclude.Trim();
-        yield return include.Split(',')[0].Trim();
-        foreach (var file in new[] { include, reference.GetMetadataValue("HintPath") })
-        {
-            if (!file.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !file.EndsWith(".exe", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            var path = Path.GetFullPath(Path.Combine(project.Directory, file.Replace('\\', Path.DirectorySeparatorChar)));
-            yield return Path.GetFileNameWithoutExtension(path);
-            string? declared = null;
-            try
-            {
-                declared = File.Exists(path) ? System.Reflection.AssemblyName.GetAssemblyName(path).Name : null;
-            }
-            catch (Exception ex) when (ex is BadImageFormatException or IOException or UnauthorizedAccessException)
-            {
-                // Not an assembly, or not readable: its file name is all there is to go by.
-            }
-
-            if (declared is not null)
-            {
-                yield return declared;
-            }
-        }
-    }
+    /// <summary>The assembly files a Reference item names: its Include as a path ("../libs/TorchTrainer.dll"), its HintPath.</summary>
+    private static IEnumerable<string> ReferencedFiles(ProjectInstance project, ProjectItemInstance reference) =>
+        new[] { reference.EvaluatedInclude.Trim(), reference.GetMetadataValue("HintPath") }
+            .Where(file => file.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".exe", StringComparison.OrdinalIgnoreCase))
+            .Select(file => Path.GetFullPath(Path.Combine(project.Directory, file.Replace('\\', Path.DirectorySeparatorChar))));
 
     /// <summary>What a user can do about a project this machine's MSBuild cannot evaluate (a .vcxproj on Linux, a missing SDK).</summary>
     private const string EvaluationFix = "fix what MSBuild reports, or check the other projects without it: name them, or a solution filter (.slnf) that leaves it out";
 
-    private static bool IsTorchTrainer(string name) => string.Equals(name, ContractTypes.AssemblyName, StringComparison.OrdinalIgnoreCase);
 
     private sealed record Assets(string? TorchTrainer, string? Error);
 
@@ -334,7 +304,7 @@ internal static class ProjectGate
             {
                 foreach (var library in libraries.EnumerateObject())
                 {
-                    if (IsTorchTrainer(library.Name.Split('/')[0]))
+                    if (TorchTrainerAssembly.IsNamed(library.Name.Split('/')[0]))
                     {
                         var type = library.Value.TryGetProperty("type", out var t) ? t.GetString() : "package";
                         return new Assets($"{library.Name} ({type}) in {System.IO.Path.GetFileName(path)}", null);
