@@ -6,9 +6,14 @@ namespace TorchTrainer.Migrate.Discovery;
 /// <summary>Turns the command's PATH arguments into solutions, projects, file-based apps and notebooks.</summary>
 internal static class InputResolver
 {
+    /// <summary>
+    /// Folders that hold tools' state, never the user's code: version control, IDE state, JavaScript packages, Jupyter's
+    /// autosaved copies of notebooks, a repository's own .NET SDK. Every other folder is scanned, those whose names start
+    /// with a dot too (.github, .notebooks): a notebook kept there is code a reader runs.
+    /// </summary>
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase)
     {
-        ".git", ".vs", ".vscode", ".idea", "node_modules", ".ipynb_checkpoints",
+        ".git", ".hg", ".svn", ".vs", ".vscode", ".idea", "node_modules", ".ipynb_checkpoints", ".dotnet",
     };
 
     /// <summary>A project's build output folders: skipped next to a project file only (a bin folder of scripts is source).</summary>
@@ -52,7 +57,11 @@ internal static class InputResolver
                     Add(inputs.Notebooks, path, seen);
                     break;
                 case ".cs":
-                    if (IsFileBasedApp(path))
+                    if (Output.TextFile.TryRead(path).Error is { } unreadable)
+                    {
+                        inputs.Errors.Add($"{raw}: cannot be read: {unreadable}");
+                    }
+                    else if (IsFileBasedApp(path))
                     {
                         inputs.Roots.Add(path);
                         Add(inputs.FileBasedApps, path, seen);
@@ -115,7 +124,7 @@ internal static class InputResolver
     {
         if (read.Text is not { } text)
         {
-            return $"a C# file no input compiles cannot be read ({read.Error}): whether it holds a legacy use cannot be told";
+            return $"cannot be read ({read.Error}): whether it {(script ? "" : "is a file-based app or ")}holds a legacy use cannot be told";
         }
 
         var names = Units.LegacyNames.In(SourceText.From(text)).Select(n => $"'{n.Name}' (line {n.Line})").ToList();
@@ -168,7 +177,7 @@ internal static class InputResolver
             foreach (var sub in folders)
             {
                 var name = Path.GetFileName(sub);
-                if (SkippedFolders.Contains(name) || name.StartsWith('.') || (holdsProject && BuildOutputFolders.Contains(name)))
+                if (SkippedFolders.Contains(name) || (holdsProject && BuildOutputFolders.Contains(name)))
                 {
                     continue;
                 }
