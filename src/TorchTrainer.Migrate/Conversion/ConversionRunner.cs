@@ -106,7 +106,7 @@ internal sealed class ConversionRunner(MigrateOptions options, AnalyzerSet analy
         {
             file = TextFile.Read(notebook);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             _failures.Add($"{name}: could not convert: cannot be read: {ex.Message}");
             return;

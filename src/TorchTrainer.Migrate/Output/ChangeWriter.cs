@@ -46,6 +46,10 @@ internal sealed class ChangeWriter
         {
             return (ChangeOutcome.ChangedOnDisk, $"{change.Path}: cannot be read any more ({ex.Message}); not written");
         }
+        catch (InvalidDataException ex)
+        {
+            return (ChangeOutcome.WriteFailed, $"{change.Path}: {ex.Message}; not written");
+        }
 
         if (!string.Equals(current.Text, change.OriginalText, StringComparison.Ordinal))
         {

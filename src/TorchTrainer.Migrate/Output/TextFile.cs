@@ -28,6 +28,7 @@ internal sealed class TextFile
     /// <summary>The file's dominant line ending ("\r\n" or "\n"); "\n" when it has none.</summary>
     public string NewLine { get; }
 
+    /// <summary>Reads and decodes a file; <see cref="InvalidDataException"/> when its bytes contradict its byte order mark.</summary>
     public static TextFile Read(string path) => FromBytes(path, File.ReadAllBytes(path));
 
     /// <summary>A file's text as <see cref="Read"/> decodes it, or why it cannot be read (for files only looked at, never written).</summary>
@@ -37,7 +38,7 @@ internal sealed class TextFile
         {
             return (Read(path).Text, null);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             return (null, ex.Message);
         }
@@ -47,7 +48,17 @@ internal sealed class TextFile
     {
         if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
         {
-            return new TextFile(path, bytes, new UTF8Encoding(true), 3, StrictUtf8.GetString(bytes, 3, bytes.Length - 3));
+            try
+            {
+                return new TextFile(path, bytes, new UTF8Encoding(true), 3, StrictUtf8.GetString(bytes, 3, bytes.Length - 3));
+            }
+            catch (DecoderFallbackException ex)
+            {
+                // Its mark says UTF-8, so it is not Latin-1; decoding it as the compiler does (invalid bytes replaced)
+                // and writing it back would lose those bytes.
+                throw new InvalidDataException($"it starts with a UTF-8 byte order mark but is not valid UTF-8 (byte {3 + Math.Max(0, ex.Index)}); "
+                    + "save it as UTF-8, or without the byte order mark", ex);
+            }
         }
 
         if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE)

@@ -29,7 +29,7 @@ internal static class InputReader
             {
                 readErrors.Add($"{display(path)}: {ex.Message}");
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
             {
                 readErrors.Add($"{display(path)}: cannot be read: {ex.Message}");
             }
@@ -45,7 +45,7 @@ internal static class InputReader
             {
                 apps.Add(FileBasedApp.Parse(TextFile.Read(path)));
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
             {
                 readErrors.Add($"{display(path)}: cannot be read: {ex.Message}");
             }

@@ -132,6 +132,27 @@ public sealed class FileSystemTests : IDisposable
     }
 
     [Fact]
+    public async Task A_notebook_in_a_folder_named_with_a_dot_is_scanned_and_tools_folders_are_not()
+    {
+        // .notebooks/ and .github/ hold code people run; .git/ and Jupyter's autosaved copies are tools' state.
+        Directory.CreateDirectory(Path.Combine(Root, ".notebooks"));
+        File.WriteAllText(Path.Combine(Root, ".notebooks", "report.dib"), Dib);
+        Directory.CreateDirectory(Path.Combine(Root, ".git"));
+        File.WriteAllText(Path.Combine(Root, ".git", "stash.dib"), Dib);
+        Directory.CreateDirectory(Path.Combine(Root, ".ipynb_checkpoints"));
+        File.WriteAllText(Path.Combine(Root, ".ipynb_checkpoints", "report-checkpoint.dib"), Dib);
+
+        var check = await Tool.RunAsync(_dir.Path, "--check", "root");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("would change: root/.notebooks/report.dib", check.Output.Replace('\\', '/'));
+        Assert.DoesNotContain("stash.dib", check.Output + check.Error);
+        Assert.DoesNotContain("checkpoint", check.Output + check.Error);
+        Assert.Contains("1 of 1 input(s) analysed completely", check.Output);
+        AssertOutsideUntouched();
+    }
+
+    [Fact]
     public async Task A_legacy_name_in_a_CSharp_file_nothing_here_compiles_is_not_analysed_not_passed()
     {
         // A folder of notebooks with a loose .cs file and a dotnet-script .csx beside them: neither is a project, a
@@ -191,6 +212,34 @@ public sealed class FileSystemTests : IDisposable
 
         Assert.Equal(notebook, File.ReadAllText(Path.Combine(Root, "lone.ipynb")));
         Assert.Equal(Dib, File.ReadAllText(Path.Combine(Root, "fine.dib")));   // nothing written when an input is unreadable
+        AssertOutsideUntouched();
+    }
+
+    [Fact]
+    public async Task Bytes_that_contradict_a_UTF8_byte_order_mark_are_exit_2_naming_the_file()
+    {
+        // A Latin-1 'é' (0xE9) after a UTF-8 BOM: read as the compiler reads it, the byte would be replaced, and lost on write.
+        static byte[] WithBomAndLatin1(string text) =>
+            [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(text.Replace("é", "\u0001", StringComparison.Ordinal)).Select(b => b == 1 ? (byte)0xE9 : b)];
+        var dib = WithBomAndLatin1(Dib.Replace("using TorchTrainer;", "using TorchTrainer; // café", StringComparison.Ordinal));
+        var app = WithBomAndLatin1($"{RealTorchTrainer.PackageDirective}\n// café\nusing TorchTrainer;\nvar r = {RealTorchTrainer.TwoEpochResults};\n{LegacyUse}\n");
+        File.WriteAllBytes(Path.Combine(Root, "report.dib"), dib);
+        Directory.CreateDirectory(Path.Combine(Root, "app"));
+        File.WriteAllBytes(Path.Combine(Root, "app", "report.cs"), app);
+
+        var notebook = await Tool.RunAsync(_dir.Path, "root/report.dib");
+        var scanned = await Tool.RunAsync(_dir.Path, "root/app");
+        var named = await Tool.RunAsync(_dir.Path, "root/app/report.cs");
+
+        Assert.True(notebook.ExitCode == 2, notebook.ToString());
+        Assert.Contains("error: root/report.dib: cannot be read: it starts with a UTF-8 byte order mark but is not valid UTF-8 (byte ", notebook.Error.Replace('\\', '/'));
+        Assert.True(scanned.ExitCode == 2, scanned.ToString());
+        Assert.Contains("root/app/report.cs: cannot be read (it starts with a UTF-8 byte order mark but is not valid UTF-8 (byte ", scanned.Error.Replace('\\', '/'));
+        Assert.Contains("whether it is a file-based app or holds a legacy use cannot be told", scanned.Error);
+        Assert.True(named.ExitCode == 2, named.ToString());
+        Assert.Contains("error: root/app/report.cs: cannot be read: it starts with a UTF-8 byte order mark but is not valid UTF-8 (byte ", named.Error.Replace('\\', '/'));
+        Assert.Equal(dib, File.ReadAllBytes(Path.Combine(Root, "report.dib")));
+        Assert.Equal(app, File.ReadAllBytes(Path.Combine(Root, "app", "report.cs")));
         AssertOutsideUntouched();
     }
 
