@@ -34,6 +34,22 @@ public sealed class WriterTests
     }
 
     [Fact]
+    public void A_file_whose_bytes_contradict_its_UTF8_byte_order_mark_is_not_written()
+    {
+        // The compiler reads the Latin-1 'é' as U+FFFD; writing its rewrite back would lose the byte.
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "a.cs");
+        byte[] bytes = [0xEF, 0xBB, 0xBF, .. Encoding.ASCII.GetBytes("// caf"), 0xE9, .. Encoding.ASCII.GetBytes("\nvar x = r.LossHistory;\n")];
+        File.WriteAllBytes(path, bytes);
+
+        var (outcome, message) = new ChangeWriter([dir.Path], write: true).Commit(new FileChange(path, "// caf\uFFFD\nvar x = r.LossHistory;\n", "// caf\uFFFD\nvar x = r.FinalLoss;\n"));
+
+        Assert.Equal(ChangeOutcome.WriteFailed, outcome);
+        Assert.Contains("it starts with a UTF-8 byte order mark but is not valid UTF-8 (byte 9)", message);
+        Assert.Equal(bytes, File.ReadAllBytes(path));
+    }
+
+    [Fact]
     public void Files_outside_the_roots_and_check_mode_write_nothing()
     {
         using var root = new TempDir();
