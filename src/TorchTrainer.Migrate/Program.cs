@@ -1,3 +1,4 @@
 using TorchTrainer.Migrate.Cli;
 
+ShortRunJit.ApplyToChildProcesses();
 return await MigrateCommand.RunAsync(args, Console.Out, Console.Error);
