@@ -328,6 +328,41 @@ public sealed class ProjectGateTests
         Assert.Equal(ws.Outside, ws.Hash());
     }
 
+    [Theory]
+    [InlineData("<PackageReference Include=\"TorchTrainer\" Version=\"{0}\" Condition=\"'$(OS)' == 'Windows_NT'\" />", "PackageReference TorchTrainer in App.csproj (line 3), under the condition '$(OS)' == 'Windows_NT'")]
+    [InlineData("<PackageReference Include=\"TorchTrainer\" Version=\"{0}\" Condition=\"'$(UseTorch)' == 'true'\" />", "PackageReference TorchTrainer in App.csproj (line 3), under the condition '$(UseTorch)' == 'true'")]
+    public async Task A_TorchTrainer_reference_under_a_condition_no_analysed_configuration_meets_is_not_analysed_not_skipped(string reference, string named)
+    {
+        // On Linux the project compiles without TorchTrainer (its Windows code is left out); on Windows it reads LossHistory.
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), items: string.Format(System.Globalization.CultureInfo.InvariantCulture, reference, RealTorchTrainer.PackageVersion)
+            + "<Compile Remove=\"Windows/**\" Condition=\"'$(OS)' != 'Windows_NT' and '$(UseTorch)' != 'true'\" />");
+        ws.Write("App/Windows/Report.cs", "public static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n");
+        ws.Write("App/Clean.cs", "public static class Clean { }\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains($"error: not analysed: App/App.csproj: its {named}, which no configuration or target framework analysed here takes", check.Error.Replace('\\', '/'));
+        Assert.Contains("0 of 1 input(s) analysed completely", check.Output);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
+    public async Task A_TorchTrainer_reference_only_for_a_framework_the_project_does_not_target_is_skipped()
+    {
+        // A condition on what the gate analyses in full (configurations, target frameworks) is not a reason to stop.
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), items: $"<PackageReference Include=\"TorchTrainer\" Version=\"{RealTorchTrainer.PackageVersion}\" Condition=\"'$(TargetFramework)' == 'net8.0'\" />");
+        ws.Write("App/Clean.cs", "public static class Clean { }\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Contains("App/App.csproj (App): does not reference TorchTrainer; skipped", check.Output.Replace('\\', '/'));
+        Assert.Contains("1 of 1 input(s) analysed completely", check.Output);
+    }
+
     [Fact]
     public async Task A_package_reference_only_Release_takes_is_restored_and_analysed_under_Release_and_a_Release_build_is_clean()
     {

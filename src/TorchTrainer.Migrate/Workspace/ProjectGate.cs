@@ -173,15 +173,19 @@ internal static class ProjectGate
             }
 
             via = assets.TorchTrainer ?? ThroughReferences(closure);
+            if (via is null)
+            {
+                // What a reference under another OS or a property of the user's compiles is not analysed here: named, never passed.
+                return closure.Select(p => (Project: p, Untaken: evaluator.UntakenTorchTrainerReference(p))).FirstOrDefault(u => u.Untaken is not null) is ({ } project, { } untaken)
+                    ? NotAnalysed($"{(project == outer ? "its" : $"{Path.GetFileName(project.FullPath)}'s")} {untaken}, which no configuration or target framework "
+                        + "analysed here takes: the code it compiles where it applies is not analysed. Check it where the reference applies, or leave it out of "
+                        + "this check (name the other projects, or a solution filter, .slnf)")
+                    : new GateDecision(path, GateVerdict.Skip, "no TorchTrainer package, project or assembly in its references or restore closure", []);
+            }
         }
         catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
         {
             return NotAnalysed($"MSBuild evaluation of a referenced project failed: {ex.Message.Trim()} ({EvaluationFix})");
-        }
-
-        if (via is null)
-        {
-            return new GateDecision(path, GateVerdict.Skip, "no TorchTrainer package, project or assembly in its references or restore closure", []);
         }
 
         // The analyzers and fixes are C#: an F# or Visual Basic project that can use TorchTrainer is named, never passed.

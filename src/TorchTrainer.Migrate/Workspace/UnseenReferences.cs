@@ -14,11 +14,72 @@ namespace TorchTrainer.Migrate.Workspace;
 /// condition, in a target too), a ProjectReference or Reference that depends on a condition or sits in a target, or a
 /// conditional property that can change which files the SDK imports.
 /// </summary>
-internal static class UnseenReferences
+internal static partial class UnseenReferences
 {
     private static readonly string[] SdkRootProperties = ["NetCoreRoot", "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBuildBinPath"];
 
     public static bool Possible(ProjectInstance project, ProjectCollection collection)
+    {
+        foreach (var (element, _) in OwnElements(project, collection))
+        {
+            switch (element)
+            {
+                case null:
+                    return true; // a file that cannot be read here: let the restore and the decision after it judge
+                case ProjectItemElement { Include.Length: > 0 } item when item.ItemType is "PackageReference" or "GlobalPackageReference":
+                    return true;
+                case ProjectItemElement { Include.Length: > 0 } item when item.ItemType is "ProjectReference" or "Reference" && DependsOnConditionOrTarget(item):
+                    return true;
+                case ProjectPropertyElement property when DependsOnConditionOrTarget(property) && MayChooseImports(property):
+                    // Another configuration's hook into the SDK's imports (CustomBeforeMicrosoftCommonTargets set for
+                    // Debug only): the file it names is imported by SDK files, which are not read here.
+                    return true;
+                case ProjectImportElement import when DependsOnConditionOrTarget(import)
+                    && (import.Project.Contains("$(Configuration)", StringComparison.OrdinalIgnoreCase)
+                        || import.Project.Contains("$(TargetFramework", StringComparison.OrdinalIgnoreCase)
+                        || project.ExpandString(import.Project).IndexOfAny(['*', '?']) >= 0):
+                    // An import another configuration or framework may take, which cannot be named to be read too.
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A reference to TorchTrainer in the project's own files that the gate's evaluations (Debug and Release, every
+    /// target framework) cannot have taken: one under a condition on anything else (the OS, a property of the user's,
+    /// a file's existence) or added by a target. Null when there is none. Asked of a project the gate would skip: the
+    /// code such a reference compiles where its condition holds is code this run does not analyse.
+    /// </summary>
+    public static string? UntakenTorchTrainerReference(ProjectInstance project, ProjectCollection collection)
+    {
+        foreach (var (element, file) in OwnElements(project, collection))
+        {
+            if (element is not ProjectItemElement { Include.Length: > 0 } item
+                || item.ItemType is not ("PackageReference" or "GlobalPackageReference" or "ProjectReference" or "Reference")
+                || !NamesTorchTrainer(item.ItemType, project.ExpandString(item.Include)))
+            {
+                continue;
+            }
+
+            var where = $"{item.ItemType} {item.Include} in {Path.GetFileName(file)} (line {item.Location.Line})";
+            if (Enclosing<ProjectTargetElement>(item) is { } target)
+            {
+                return $"{where}, added by target {target.Name}";
+            }
+
+            if (UncoveredCondition(item) is { } condition)
+            {
+                return $"{where}, under the condition {condition}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The elements of the project file and of the imports outside the .NET installation (see the class summary); null for a file that cannot be read.</summary>
+    private static IEnumerable<(ProjectElement? Element, string File)> OwnElements(ProjectInstance project, ProjectCollection collection)
     {
         var sdkRoots = SdkRootProperties
             .Select(project.GetPropertyValue)
@@ -36,54 +97,100 @@ internal static class UnseenReferences
                 continue;
             }
 
-            ProjectRootElement xml;
+            ProjectRootElement? xml = null;
             try
             {
                 xml = ProjectRootElement.Open(file, collection);
             }
             catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
             {
-                return true; // cannot be read here: let the restore and the decision after it judge
+            }
+
+            if (xml is null)
+            {
+                yield return (null, file);
+                continue;
             }
 
             foreach (var element in xml.AllChildren)
             {
-                switch (element)
+                yield return (element, file);
+
+                // An import another configuration or framework may take: read it too, when it can be named.
+                if (element is ProjectImportElement import && DependsOnConditionOrTarget(import))
                 {
-                    case ProjectItemElement { Include.Length: > 0 } item when item.ItemType is "PackageReference" or "GlobalPackageReference":
-                        return true;
-                    case ProjectItemElement { Include.Length: > 0 } item when item.ItemType is "ProjectReference" or "Reference" && DependsOnConditionOrTarget(item):
-                        return true;
-                    case ProjectPropertyElement property when DependsOnConditionOrTarget(property) && MayChooseImports(property):
-                        // Another configuration's hook into the SDK's imports (CustomBeforeMicrosoftCommonTargets set for
-                        // Debug only): the file it names is imported by SDK files, which are not read here.
-                        return true;
-                    case ProjectImportElement import when DependsOnConditionOrTarget(import):
-                        // An import another configuration or framework may take: read it too, when it can be named.
-                        if (import.Project.Contains("$(Configuration)", StringComparison.OrdinalIgnoreCase)
-                            || import.Project.Contains("$(TargetFramework", StringComparison.OrdinalIgnoreCase))
-                        {
-                            return true;
-                        }
-
-                        var path = project.ExpandString(import.Project);
-                        if (path.IndexOfAny(['*', '?']) >= 0)
-                        {
-                            return true;
-                        }
-
+                    var path = project.ExpandString(import.Project);
+                    if (path.IndexOfAny(['*', '?']) < 0)
+                    {
                         path = Path.GetFullPath(Path.Combine(xml.DirectoryPath, path));
                         if (File.Exists(path) && Ours(path))
                         {
                             pending.Enqueue(path);
                         }
-
-                        break;
+                    }
                 }
             }
         }
+    }
 
-        return false;
+    /// <summary>Whether an item's Include names TorchTrainer: the package, a project file TorchTrainer.csproj, the assembly by name or file.</summary>
+    private static bool NamesTorchTrainer(string itemType, string include) => include.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Any(one => itemType switch
+        {
+            "PackageReference" or "GlobalPackageReference" => TorchTrainerAssembly.IsNamed(one),
+            "ProjectReference" => TorchTrainerAssembly.IsNamed(Path.GetFileNameWithoutExtension(one.Replace('\\', '/'))),
+            _ => TorchTrainerAssembly.IsNamed(one.Split(',')[0].Trim()) || TorchTrainerAssembly.IsNamed(Path.GetFileNameWithoutExtension(one.Replace('\\', '/'))),
+        });
+
+    /// <summary>Properties whose every value the gate analyses: the configurations (Debug, Release) and each target framework.</summary>
+    private static readonly HashSet<string> CoveredProperties = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Configuration", "TargetFramework", "TargetFrameworkIdentifier", "TargetFrameworkVersion", "TargetFrameworkMoniker",
+    };
+
+    /// <summary>
+    /// The first condition on the element or its parents that reads anything but <see cref="CoveredProperties"/> (a
+    /// property function such as IsOSPlatform, Exists, another property); null when every condition is covered.
+    /// A Choose's Otherwise is conditional on its When's conditions, which are checked as the When's.
+    /// </summary>
+    private static string? UncoveredCondition(ProjectElement element)
+    {
+        for (var current = element; current is not null; current = current.Parent)
+        {
+            var condition = current is ProjectOtherwiseElement otherwise
+                ? string.Join(" or ", otherwise.Parent.Children.OfType<ProjectWhenElement>().Select(w => w.Condition))
+                : current.Condition;
+            if (string.IsNullOrEmpty(condition))
+            {
+                continue;
+            }
+
+            var properties = PropertyReference().Matches(condition).Select(m => m.Groups[1].Value).ToList();
+            if (condition.Contains("$([", StringComparison.Ordinal) || condition.Contains("Exists(", StringComparison.OrdinalIgnoreCase)
+                || condition.Contains("HasTrailingSlash(", StringComparison.OrdinalIgnoreCase)
+                || properties.Any(p => !CoveredProperties.Contains(p)))
+            {
+                return condition.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$\(\s*([A-Za-z_][\w.-]*)\s*\)")]
+    private static partial System.Text.RegularExpressions.Regex PropertyReference();
+
+    private static T? Enclosing<T>(ProjectElement element) where T : ProjectElement
+    {
+        for (var current = element.Parent; current is not null; current = current.Parent)
+        {
+            if (current is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
