@@ -349,6 +349,27 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_file_no_analysed_configuration_compiles_is_not_analysed_and_a_nested_projects_files_are_its_own()
+    {
+        // TorchTrainer is referenced everywhere, but the Windows code is compiled on Windows only: on Linux no analysed
+        // configuration sees its legacy read. A nested project's file (compiled there) is not this project's.
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), items: "<Compile Remove=\"Windows/**;Tool/**\" Condition=\"'$(OS)' != 'Windows_NT'\" />", packageVersion: RealTorchTrainer.PackageVersion);
+        ws.Write("App/Windows/Report.cs", "public static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n");
+        ws.Write("App/Clean.cs", "public static class Clean\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.FinalLoss;\n}\n");
+        ws.Write("App/Tool/Tool.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>");
+        ws.Write("App/Tool/LossHistory.cs", "public sealed class LossHistory { }\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: App/Windows/Report.cs:3: 'LossHistory' in a C# file in the project's folder that none of its analysed configurations", check.Error.Replace('\\', '/'));
+        Assert.DoesNotContain("Tool/LossHistory.cs", check.Error.Replace('\\', '/'));
+        Assert.Contains("0 of 1 input(s) analysed completely", check.Output);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_TorchTrainer_reference_only_for_a_framework_the_project_does_not_target_is_skipped()
     {
         // A condition on what the gate analyses in full (configurations, target frameworks) is not a reason to stop.

@@ -11,7 +11,7 @@ internal static class InputResolver
     /// autosaved copies of notebooks, a repository's own .NET SDK. Every other folder is scanned, those whose names start
     /// with a dot too (.github, .notebooks): a notebook kept there is code a reader runs.
     /// </summary>
-    private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> ToolFolders = new(StringComparer.OrdinalIgnoreCase)
     {
         ".git", ".hg", ".svn", ".vs", ".vscode", ".idea", "node_modules", ".ipynb_checkpoints", ".dotnet",
     };
@@ -177,7 +177,7 @@ internal static class InputResolver
             foreach (var sub in folders)
             {
                 var name = Path.GetFileName(sub);
-                if (SkippedFolders.Contains(name) || (holdsProject && BuildOutputFolders.Contains(name)))
+                if (ToolFolders.Contains(name) || (holdsProject && BuildOutputFolders.Contains(name)))
                 {
                     continue;
                 }
