@@ -57,6 +57,7 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
         // MSBuild inputs: restored, decided by evaluation, and only those that can hold TorchTrainer code loaded, in
         // partitions side by side, each processed and released before the next is taken.
         var scratch = Directory.CreateTempSubdirectory("trainer-migrate-");
+        IReadOnlySet<string> compiled = new HashSet<string>(); // what the inputs' projects compile: a linked loose file is analysed there
         try
         {
             var partitions = new List<MsBuildLoader.Partition>();
@@ -77,6 +78,7 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
 
                 partitions.AddRange(prepared.Partitions);
                 decisions = prepared.Decisions;
+                compiled = prepared.CompileFiles;
             }
 
             _progress.AddUnits(units.Count);
@@ -99,7 +101,7 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
         }
 
         var report = RunReport.From(_results, _loadErrors, _loadWarnings.Concat(inputs.Skipped.Select(s => $"{Display(s.Path)}: {s.Reason}")),
-            inputs.NotAnalysed.Select(n => new NotAnalysed(Display(n.Path), n.Reason)));
+            inputs.NotAnalysed.Concat(inputs.LooseFiles.Where(f => !compiled.Contains(f.Path))).Select(n => new NotAnalysed(Display(n.Path), n.Reason)));
         if (options.DryRun)
         {
             foreach (var (_, diff) in report.Diffs)

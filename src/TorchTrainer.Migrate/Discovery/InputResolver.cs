@@ -79,7 +79,7 @@ internal static class InputResolver
         }
 
         SetAsideLinksOutOfRoots(inputs);
-        if (inputs.Errors.Count == 0 && inputs.Count == 0 && inputs.NotAnalysed.Count == 0)
+        if (inputs.Errors.Count == 0 && inputs.Count == 0 && inputs.NotAnalysed.Count == 0 && inputs.LooseFiles.Count == 0)
         {
             inputs.Errors.Add($"{string.Join(", ", paths.Count == 0 ? ["."] : paths)}: no solution, project, file-based app or notebook found");
         }
@@ -212,7 +212,7 @@ internal static class InputResolver
             }
             else if (LooseFile(read, script) is { } reason)
             {
-                inputs.NotAnalysed.Add((file, reason));
+                inputs.LooseFiles.Add((file, reason));
             }
         }
 

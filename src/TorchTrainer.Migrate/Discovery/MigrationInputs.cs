@@ -18,5 +18,12 @@ internal sealed class MigrationInputs
     /// <summary>Inputs found but not analysed, with the reason (a link out of the roots): the run exits 2.</summary>
     public List<(string Path, string Reason)> NotAnalysed { get; } = [];
 
+    /// <summary>
+    /// C# files outside every project folder that are not file-based apps (loose .cs files, .csx scripts) and hold a legacy
+    /// name, with the reason: not analysed unless a project of the inputs compiles them (a linked file), which only MSBuild
+    /// evaluation can tell.
+    /// </summary>
+    public List<(string Path, string Reason)> LooseFiles { get; } = [];
+
     public int Count => Solutions.Count + Projects.Count + FileBasedApps.Count + Notebooks.Count;
 }

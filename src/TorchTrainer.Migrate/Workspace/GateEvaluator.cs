@@ -92,6 +92,10 @@ internal sealed class GateEvaluator : IDisposable
         }
     }
 
+    /// <summary>The files the Compile items of every project evaluated so far name (full paths): what a linked file is compiled by.</summary>
+    public IEnumerable<string> CompileFiles() => _cache.Values.SelectMany(e => e.Instance.GetItems("Compile")
+        .Select(i => Path.GetFullPath(Path.Combine(e.Instance.Directory, i.EvaluatedInclude.Replace('\\', Path.DirectorySeparatorChar)))));
+
     /// <summary>Whether the project's own files may add a reference this evaluation does not show (<see cref="UnseenReferences"/>).</summary>
     /// <remarks>Once per evaluation: a project referenced by many (a solution's common library) is read once.</remarks>
     public bool MayReferenceOtherwise(ProjectInstance project) =>

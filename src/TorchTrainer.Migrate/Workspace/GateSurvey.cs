@@ -17,6 +17,9 @@ internal sealed class GateSurvey(IReadOnlyDictionary<string, GateDecision> settl
     /// <summary>The evaluator for the decisions after the restore (made once, when first asked, i.e. after the restore ran).</summary>
     internal GateEvaluator AfterRestore() => _afterRestore ??= new GateEvaluator(evaluator);
 
+    /// <summary>Every file a surveyed project's Compile items name (its evaluation under the gate's configuration).</summary>
+    public IReadOnlySet<string> CompileFiles() => evaluator.CompileFiles().ToHashSet(Output.ChangeWriter.PathComparer);
+
     /// <summary>How many survey evaluations the decision after the restore reused (the restore left their imports unchanged).</summary>
     public int Reused => _afterRestore?.Reused ?? 0;
 

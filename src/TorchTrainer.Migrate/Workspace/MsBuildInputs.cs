@@ -14,7 +14,8 @@ internal static class MsBuildInputs
         IReadOnlyList<MsBuildLoader.Partition> Partitions,
         IReadOnlyDictionary<string, GateDecision> Decisions,
         ImmutableArray<UnitResult> Decided,
-        ImmutableArray<string> Failures);
+        ImmutableArray<string> Failures,
+        IReadOnlySet<string> CompileFiles);
 
     public static async Task<Prepared> PrepareAsync(IReadOnlyList<string> solutions, IReadOnlyList<string> projects, bool restore, int partitionSize,
         string scratchFolder, Func<string, string> display, Action<string> progress, Action<string> detail, CancellationToken ct)
@@ -81,6 +82,6 @@ internal static class MsBuildInputs
         detail($"MSBuild evaluation decided the other {survey.NeedRestore.Count} project(s) in {System.Diagnostics.Stopwatch.GetElapsedTime(gateStarted).TotalSeconds:0.0} s"
             + $" ({survey.Reused} evaluation(s) still valid after the restore reused)");
         var partitions = MsBuildLoader.Plan(listed, standalone, partitionSize, p => decisions.TryGetValue(p, out var d) && d.Verdict == GateVerdict.Load);
-        return new Prepared(partitions, decisions, decided.ToImmutable(), [.. failures]);
+        return new Prepared(partitions, decisions, decided.ToImmutable(), [.. failures], survey.CompileFiles());
     }
 }

@@ -173,6 +173,27 @@ public sealed class FileSystemTests : IDisposable
     }
 
     [Fact]
+    public async Task A_CSharp_file_outside_every_project_folder_that_a_project_links_is_that_projects()
+    {
+        // A shared folder of linked files: compiled (here by a project without TorchTrainer, whose names are its own), not loose.
+        Directory.CreateDirectory(Path.Combine(Root, "Shared"));
+        File.WriteAllText(Path.Combine(Root, "Shared", "Names.cs"), "public static class Names\n{\n    public const string LossHistory = \"loss\";\n}\n");
+        Directory.CreateDirectory(Path.Combine(Root, "Lib"));
+        File.WriteAllText(Path.Combine(Root, "Lib", "Lib.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>"
+            + "<ItemGroup><Compile Include=\"../Shared/Names.cs\" Link=\"Shared/Names.cs\" /></ItemGroup></Project>");
+        File.WriteAllText(Path.Combine(Root, "Stray.cs"), "public static class Stray\n{\n    public const string LossHistory = \"loss\";\n}\n");
+
+        var check = await Tool.RunAsync(_dir.Path, "--check", "root");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        var error = check.Error.Replace('\\', '/');
+        Assert.Contains("error: not analysed: root/Stray.cs: 'LossHistory' (line 3) in a C# file outside every project", error);
+        Assert.DoesNotContain("Names.cs", error);
+        Assert.Contains("root/Lib/Lib.csproj (Lib): does not reference TorchTrainer; skipped", check.Output.Replace('\\', '/'));
+        AssertOutsideUntouched();
+    }
+
+    [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Unix file modes: what makes a file read-only here
     public async Task A_read_only_file_is_reported_not_written_and_not_said_to_be_fixed()
     {
