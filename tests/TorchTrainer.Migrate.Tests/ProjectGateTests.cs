@@ -349,6 +349,25 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_ProjectReference_under_a_condition_no_analysed_configuration_meets_to_a_TorchTrainer_project_is_not_analysed()
+    {
+        // On Windows, App gets TorchTrainer through Training and compiles its Windows code against it; on Linux, neither.
+        using var ws = new GateRoot();
+        ws.Project("Training", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        ws.Write("Training/Clean.cs", "public static class Clean { }\n");
+        ws.Project("App", Tfm("net10.0"), items: "<ProjectReference Include=\"../Training/Training.csproj\" Condition=\"'$(OS)' == 'Windows_NT'\" />"
+            + "<Compile Remove=\"Windows/**\" Condition=\"'$(OS)' != 'Windows_NT'\" />");
+        ws.Write("App/Windows/Report.cs", "public static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: App/App.csproj: its ProjectReference ../Training/Training.csproj in App.csproj (line 3), under the condition '$(OS)' == 'Windows_NT' "
+            + "(a project that references TorchTrainer: PackageReference TorchTrainer), which no configuration or target framework analysed here takes", check.Error.Replace('\\', '/'));
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_file_no_analysed_configuration_compiles_is_not_analysed_and_a_nested_projects_files_are_its_own()
     {
         // TorchTrainer is referenced everywhere, but the Windows code is compiled on Windows only: on Linux no analysed

@@ -101,8 +101,8 @@ internal sealed class GateEvaluator : IDisposable
     public bool MayReferenceOtherwise(ProjectInstance project) =>
         _unseen.GetOrAdd(project, p => UnseenReferences.Possible(p, _collection));
 
-    /// <summary>A TorchTrainer reference in the project's own files that no evaluation of the gate takes (<see cref="UnseenReferences.UntakenTorchTrainerReference"/>).</summary>
-    public string? UntakenTorchTrainerReference(ProjectInstance project) => UnseenReferences.UntakenTorchTrainerReference(project, _collection);
+    /// <summary>The references in the project's own files that no evaluation of the gate takes (<see cref="UnseenReferences.Untaken"/>).</summary>
+    public IEnumerable<(string ItemType, string Include, string Where)> UntakenReferences(ProjectInstance project) => UnseenReferences.Untaken(project, _collection);
 
     /// <summary>
     /// The imports NuGet's restore writes next to the assets file (present or not, and when written): an evaluation

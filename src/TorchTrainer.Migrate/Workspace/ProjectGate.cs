@@ -176,10 +176,9 @@ internal static class ProjectGate
             if (via is null)
             {
                 // What a reference under another OS or a property of the user's compiles is not analysed here: named, never passed.
-                return closure.Select(p => (Project: p, Untaken: evaluator.UntakenTorchTrainerReference(p))).FirstOrDefault(u => u.Untaken is not null) is ({ } project, { } untaken)
-                    ? NotAnalysed($"{(project == outer ? "its" : $"{Path.GetFileName(project.FullPath)}'s")} {untaken}, which no configuration or target framework "
-                        + "analysed here takes: the code it compiles where it applies is not analysed. Check it where the reference applies, or leave it out of "
-                        + "this check (name the other projects, or a solution filter, .slnf)")
+                return UntakenTorchTrainer(evaluator, closure) is { } untaken
+                    ? NotAnalysed($"{untaken}, which no configuration or target framework analysed here takes: the code it compiles where it applies is not "
+                        + "analysed. Check it where the reference applies, or leave it out of this check (name the other projects, or a solution filter, .slnf)")
                     : new GateDecision(path, GateVerdict.Skip, "no TorchTrainer package, project or assembly in its references or restore closure", []);
             }
         }
@@ -232,6 +231,43 @@ internal static class ProjectGate
                 {
                     return $"{(project == closure[0] ? "its" : $"{Path.GetFileName(project.FullPath)}'s")} ProjectReference {reference.EvaluatedInclude} does not exist "
                         + $"({target}): what it would bring cannot be known (fix the reference, or check that project out, and run again)";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A reference in the closure's own files (the project first) that no analysed configuration or target framework
+    /// takes (<see cref="UnseenReferences.Untaken"/>) and that brings TorchTrainer: one that names it, or a
+    /// ProjectReference to a project that reaches it (by its references or its restore output). Null when there is none.
+    /// </summary>
+    private static string? UntakenTorchTrainer(GateEvaluator evaluator, IReadOnlyList<ProjectInstance> closure)
+    {
+        foreach (var project in closure)
+        {
+            var whose = project == closure[0] ? "its" : $"{Path.GetFileName(project.FullPath)}'s";
+            foreach (var (itemType, include, where) in evaluator.UntakenReferences(project))
+            {
+                if (UnseenReferences.NamesTorchTrainer(itemType, include))
+                {
+                    return $"{whose} {where}";
+                }
+
+                var target = Path.GetFullPath(Path.Combine(project.Directory, include.Replace('\\', Path.DirectorySeparatorChar)));
+                if (itemType != "ProjectReference" || !File.Exists(target))
+                {
+                    continue;
+                }
+
+                var referenced = evaluator.Evaluate(target, EvaluatedConfiguration, null);
+                List<ProjectInstance> reach = [referenced, .. evaluator.ReferencedProjects(referenced, EvaluatedConfiguration)];
+                var via = TorchTrainerAssembly.IsNamed(referenced.GetPropertyValue("AssemblyName")) ? "it is TorchTrainer"
+                    : ReadAssets(referenced).TorchTrainer ?? ThroughReferences(reach);
+                if (via is not null)
+                {
+                    return $"{whose} {where} (a project that references TorchTrainer: {via})";
                 }
             }
         }

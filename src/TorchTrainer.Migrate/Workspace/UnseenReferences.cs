@@ -47,35 +47,36 @@ internal static partial class UnseenReferences
     }
 
     /// <summary>
-    /// A reference to TorchTrainer in the project's own files that the gate's evaluations (Debug and Release, every
-    /// target framework) cannot have taken: one under a condition on anything else (the OS, a property of the user's,
-    /// a file's existence) or added by a target. Null when there is none. Asked of a project the gate would skip: the
-    /// code such a reference compiles where its condition holds is code this run does not analyse.
+    /// The references in the project's own files that the gate's evaluations (Debug and Release, every target framework)
+    /// cannot have taken: those under a condition on anything else (the OS, a property of the user's, a file's
+    /// existence) or added by a target; each as its item type, one expanded Include, and where it is written. Asked of
+    /// a project the gate would skip: where such a reference applies, it may compile code against TorchTrainer.
     /// </summary>
-    public static string? UntakenTorchTrainerReference(ProjectInstance project, ProjectCollection collection)
+    public static IEnumerable<(string ItemType, string Include, string Where)> Untaken(ProjectInstance project, ProjectCollection collection)
     {
         foreach (var (element, file) in OwnElements(project, collection))
         {
             if (element is not ProjectItemElement { Include.Length: > 0 } item
-                || item.ItemType is not ("PackageReference" or "GlobalPackageReference" or "ProjectReference" or "Reference")
-                || !NamesTorchTrainer(item.ItemType, project.ExpandString(item.Include)))
+                || item.ItemType is not ("PackageReference" or "GlobalPackageReference" or "ProjectReference" or "Reference"))
             {
                 continue;
             }
 
-            var where = $"{item.ItemType} {item.Include} in {Path.GetFileName(file)} (line {item.Location.Line})";
-            if (Enclosing<ProjectTargetElement>(item) is { } target)
+            var why = Enclosing<ProjectTargetElement>(item) is { } target ? $"added by target {target.Name}"
+                : UncoveredCondition(item) is { } condition ? $"under the condition {condition}"
+                : null;
+            if (why is null)
             {
-                return $"{where}, added by target {target.Name}";
+                continue;
             }
 
-            if (UncoveredCondition(item) is { } condition)
+            var where = $"{item.ItemType} {item.Include} in {Path.GetFileName(file)} (line {item.Location.Line}), {why}";
+
+            foreach (var include in project.ExpandString(item.Include).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                return $"{where}, under the condition {condition}";
+                yield return (item.ItemType, include, where);
             }
         }
-
-        return null;
     }
 
     /// <summary>The elements of the project file and of the imports outside the .NET installation (see the class summary); null for a file that cannot be read.</summary>
@@ -133,14 +134,13 @@ internal static partial class UnseenReferences
         }
     }
 
-    /// <summary>Whether an item's Include names TorchTrainer: the package, a project file TorchTrainer.csproj, the assembly by name or file.</summary>
-    private static bool NamesTorchTrainer(string itemType, string include) => include.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Any(one => itemType switch
-        {
-            "PackageReference" or "GlobalPackageReference" => TorchTrainerAssembly.IsNamed(one),
-            "ProjectReference" => TorchTrainerAssembly.IsNamed(Path.GetFileNameWithoutExtension(one.Replace('\\', '/'))),
-            _ => TorchTrainerAssembly.IsNamed(one.Split(',')[0].Trim()) || TorchTrainerAssembly.IsNamed(Path.GetFileNameWithoutExtension(one.Replace('\\', '/'))),
-        });
+    /// <summary>Whether one Include of a reference item names TorchTrainer: the package, a project file TorchTrainer.csproj, the assembly by name or file.</summary>
+    public static bool NamesTorchTrainer(string itemType, string include) => itemType switch
+    {
+        "PackageReference" or "GlobalPackageReference" => TorchTrainerAssembly.IsNamed(include),
+        "ProjectReference" => TorchTrainerAssembly.IsNamed(Path.GetFileNameWithoutExtension(include.Replace('\\', '/'))),
+        _ => TorchTrainerAssembly.IsNamed(include.Split(',')[0].Trim()) || TorchTrainerAssembly.IsNamed(Path.GetFileNameWithoutExtension(include.Replace('\\', '/'))),
+    };
 
     /// <summary>Properties whose every value the gate analyses: the configurations (Debug, Release) and each target framework.</summary>
     private static readonly HashSet<string> CoveredProperties = new(StringComparer.OrdinalIgnoreCase)
