@@ -388,6 +388,30 @@ public sealed class ProjectGateTests
         Assert.Equal(ws.Outside, ws.Hash());
     }
 
+    [Theory]
+    [InlineData("<NoWarn>$(NoWarn);TRN0001</NoWarn>", "", "", "NoWarn or a rule set")]
+    [InlineData("<WarningLevel>0</WarningLevel>", "", "", "warnings turned off (WarningLevel 0)")]
+    [InlineData("", "dotnet_diagnostic.TRN0001.severity = none", "", ".editorconfig")]
+    [InlineData("", "", "#pragma warning disable TRN0001\n", "#pragma warning disable, [SuppressMessage] or a suppressor")]
+    public async Task A_legacy_rule_the_project_turns_off_is_still_checked_and_fixed(string property, string editorconfig, string pragma, string how)
+    {
+        // Silencing the warning does not keep the code working under TorchTrainer 5.0: the gate must not pass it.
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0") + property, packageVersion: RealTorchTrainer.PackageVersion);
+        ws.Write("App/.editorconfig", $"root = true\n\n[*.cs]\n{editorconfig}\n");
+        var code = $"{pragma}public static class Report\n{{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}}\n";
+        ws.Write("App/Report.cs", code);
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains($"warning: App: TRN0001 is turned off here ({how}); its uses are reported and fixed all the same", check.Error + check.Output);
+
+        var apply = await Tool.RunAsync(ws.Root, "App/App.csproj");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(code.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), ws.Text("App/Report.cs"));
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
     [Fact]
     public async Task A_TorchTrainer_reference_only_for_a_framework_the_project_does_not_target_is_skipped()
     {

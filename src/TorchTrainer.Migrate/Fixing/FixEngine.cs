@@ -131,6 +131,9 @@ internal sealed class FixEngine
             return found;
         }
 
+        var original = compilation;
+        compilation = LegacyRulesAlwaysOn.Apply(compilation);
+
         // Compiler diagnostics (CS1061 & co., for fixers that also repair code where the legacy members are gone) come
         // from the same CompilationWithAnalyzers as the analyzers' ones: asking the plain compilation for them as well
         // would bind every method body a second time, on a second compilation instance.
@@ -138,7 +141,7 @@ internal sealed class FixEngine
         if (!_analyzers.IsEmpty)
         {
             var options = new CompilationWithAnalyzersOptions(project.AnalyzerOptions, onAnalyzerException: null,
-                concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false);
+                concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: true);
             var withAnalyzers = compilation.WithAnalyzers(_analyzers, options);
             diagnostics = _compilerIds.Count > 0
                 ? await withAnalyzers.GetAllDiagnosticsAsync(ct).ConfigureAwait(false)
@@ -162,6 +165,11 @@ internal sealed class FixEngine
                 if (Include(project, diagnostic, included) is { } documentId)
                 {
                     found.Add(new FoundDiagnostic(documentId, diagnostic));
+                    if (LegacyRulesAlwaysOn.TurnedOffBy(original, diagnostic) is { } how)
+                    {
+                        problems.Add($"{project.Name}: {diagnostic.Id} is turned off here ({how}); its uses are reported and fixed all the same: "
+                            + "turning the warning off does not keep the code working, the legacy members are removed in TorchTrainer 5.0");
+                    }
                 }
             }
             else if (_compilerIds.Contains(diagnostic.Id) && Include(project, diagnostic, included) is { } documentId
@@ -179,7 +187,7 @@ internal sealed class FixEngine
 
     private static DocumentId? Include(Project project, Diagnostic diagnostic, ImmutableHashSet<DocumentId> included)
     {
-        if (diagnostic.IsSuppressed || !diagnostic.Location.IsInSource || diagnostic.Location.SourceTree is not { } tree)
+        if ((diagnostic.IsSuppressed && !LegacyRulesAlwaysOn.Ids.Contains(diagnostic.Id)) || !diagnostic.Location.IsInSource || diagnostic.Location.SourceTree is not { } tree)
         {
             return null;
         }
