@@ -141,6 +141,11 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
             result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", RazorMarkup.Reason(hit)));
         }
 
+        foreach (var hit in await GeneratedSources.FindAsync(variants.Select(v => v.Project), mine.Contains, ct).ConfigureAwait(false))
+        {
+            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", GeneratedSources.Reason(hit)));
+        }
+
         foreach (var hit in UncompiledFiles.Find(loaded, views.SelectMany(v => v.CompileFiles).Concat(variants.SelectMany(v => v.Project.Documents).Select(d => d.FilePath).OfType<string>())))
         {
             result.NotAnalysed.Add(new NotAnalysed(hit.Line > 0 ? $"{services.Display(hit.Path)}:{hit.Line}" : services.Display(hit.Path), UncompiledFiles.Reason(hit)));
