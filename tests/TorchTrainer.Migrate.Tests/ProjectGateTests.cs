@@ -349,6 +349,23 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_TorchTrainer_reference_in_a_file_imported_under_a_condition_no_analysed_configuration_meets_is_not_analysed()
+    {
+        // The condition sits on the Import, not on the reference: the imported file is not imported on Linux at all.
+        using var ws = new GateRoot();
+        ws.Write("App/Windows.props", $"<Project>\n  <ItemGroup>\n    <PackageReference Include=\"TorchTrainer\" Version=\"{RealTorchTrainer.PackageVersion}\" />\n  </ItemGroup>\n</Project>\n");
+        ws.Project("App", Tfm("net10.0"), items: "<Compile Remove=\"Windows/**\" Condition=\"'$(OS)' != 'Windows_NT'\" /></ItemGroup><Import Project=\"Windows.props\" Condition=\"'$(OS)' == 'Windows_NT'\" /><ItemGroup>");
+        ws.Write("App/Windows/Report.cs", "public static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: App/App.csproj: its PackageReference TorchTrainer in Windows.props (line 3), imported under the condition '$(OS)' == 'Windows_NT' in App.csproj, "
+            + "which no configuration or target framework analysed here takes", check.Error.Replace('\\', '/'));
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_ProjectReference_under_a_condition_no_analysed_configuration_meets_to_a_TorchTrainer_project_is_not_analysed()
     {
         // On Windows, App gets TorchTrainer through Training and compiles its Windows code against it; on Linux, neither.

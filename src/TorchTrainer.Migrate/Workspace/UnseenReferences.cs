@@ -20,7 +20,7 @@ internal static partial class UnseenReferences
 
     public static bool Possible(ProjectInstance project, ProjectCollection collection)
     {
-        foreach (var (element, _) in OwnElements(project, collection))
+        foreach (var (element, _, _) in OwnElements(project, collection))
         {
             switch (element)
             {
@@ -54,7 +54,7 @@ internal static partial class UnseenReferences
     /// </summary>
     public static IEnumerable<(string ItemType, string Include, string Where)> Untaken(ProjectInstance project, ProjectCollection collection)
     {
-        foreach (var (element, file) in OwnElements(project, collection))
+        foreach (var (element, file, importedUnder) in OwnElements(project, collection))
         {
             if (element is not ProjectItemElement { Include.Length: > 0 } item
                 || item.ItemType is not ("PackageReference" or "GlobalPackageReference" or "ProjectReference" or "Reference"))
@@ -64,7 +64,7 @@ internal static partial class UnseenReferences
 
             var why = Enclosing<ProjectTargetElement>(item) is { } target ? $"added by target {target.Name}"
                 : UncoveredCondition(item) is { } condition ? $"under the condition {condition}"
-                : null;
+                : importedUnder;
             if (why is null)
             {
                 continue;
@@ -79,8 +79,12 @@ internal static partial class UnseenReferences
         }
     }
 
-    /// <summary>The elements of the project file and of the imports outside the .NET installation (see the class summary); null for a file that cannot be read.</summary>
-    private static IEnumerable<(ProjectElement? Element, string File)> OwnElements(ProjectInstance project, ProjectCollection collection)
+    /// <summary>
+    /// The elements of the project file and of the imports outside the .NET installation (see the class summary); null
+    /// for a file that cannot be read. <c>ImportedUnder</c> is, for a file this evaluation did not import, why: the
+    /// import's condition when it reads more than the configuration and target framework, or the target it sits in.
+    /// </summary>
+    private static IEnumerable<(ProjectElement? Element, string File, string? ImportedUnder)> OwnElements(ProjectInstance project, ProjectCollection collection)
     {
         var sdkRoots = SdkRootProperties
             .Select(project.GetPropertyValue)
@@ -90,9 +94,10 @@ internal static partial class UnseenReferences
         bool Ours(string file) => !sdkRoots.Any(root => file.StartsWith(root, StringComparison.Ordinal));
 
         var seen = new HashSet<string>(Output.ChangeWriter.PathComparer);
-        var pending = new Queue<string>(project.ImportPaths.Prepend(project.FullPath).Where(Ours));
-        while (pending.TryDequeue(out var file))
+        var pending = new Queue<(string File, string? ImportedUnder)>(project.ImportPaths.Prepend(project.FullPath).Where(Ours).Select(f => (f, (string?)null)));
+        while (pending.TryDequeue(out var next))
         {
+            var (file, importedUnder) = next;
             if (!seen.Add(file))
             {
                 continue;
@@ -105,17 +110,18 @@ internal static partial class UnseenReferences
             }
             catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
             {
+                // Reported to the caller as a null element: an iterator cannot yield from a catch block.
             }
 
             if (xml is null)
             {
-                yield return (null, file);
+                yield return (null, file, importedUnder);
                 continue;
             }
 
             foreach (var element in xml.AllChildren)
             {
-                yield return (element, file);
+                yield return (element, file, importedUnder);
 
                 // An import another configuration or framework may take: read it too, when it can be named.
                 if (element is ProjectImportElement import && DependsOnConditionOrTarget(import))
@@ -126,7 +132,10 @@ internal static partial class UnseenReferences
                         path = Path.GetFullPath(Path.Combine(xml.DirectoryPath, path));
                         if (File.Exists(path) && Ours(path))
                         {
-                            pending.Enqueue(path);
+                            var why = Enclosing<ProjectTargetElement>(import) is { } target ? $"imported in target {target.Name}"
+                                : UncoveredCondition(import) is { } condition ? $"imported under the condition {condition}"
+                                : null;
+                            pending.Enqueue((path, importedUnder ?? (why is null ? null : $"{why} in {Path.GetFileName(file)}")));
                         }
                     }
                 }
