@@ -452,6 +452,29 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_file_based_app_that_reads_results_through_a_hash_colon_project_is_checked_fixed_and_passes()
+    {
+        // The app's results come from a type of the project it names (#:project); that project's build output does not exist.
+        using var ws = new GateRoot();
+        ws.Project("Lib", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        ws.Write("Lib/Runs.cs", "public static class Runs\n{\n    public static TorchTrainer.TrainingResults Load(string path) => TorchTrainer.TrainingResults.Load(path);\n}\n");
+        const string app = "#:project ../Lib/Lib.csproj\nvar r = Runs.Load(\"results.json\");\nSystem.Console.WriteLine(r.LossHistory[^1]);\n";
+        ws.Write("app/report.cs", app);
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "app/report.cs");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("1 of 1 input(s) analysed completely", check.Output);
+        Assert.DoesNotContain("unresolved", check.Error + check.Output);
+
+        var apply = await Tool.RunAsync(ws.Root, "app/report.cs");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(app.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), ws.Text("app/report.cs"));
+        var recheck = await Tool.RunAsync(ws.Root, "--check", "app/report.cs");
+        Assert.True(recheck.ExitCode == 0, recheck.ToString());
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_TorchTrainer_reference_only_for_a_framework_the_project_does_not_target_is_skipped()
     {
         // A condition on what the gate analyses in full (configurations, target frameworks) is not a reason to stop.

@@ -118,13 +118,41 @@ internal sealed class FileBasedApp
             failure = $"{(named.Length > 0 ? named : "its directives")} cannot be restored: {failure}";
         }
 
-        // A #:project's packages are in the restore's closure, but its own types come from its build output, which
-        // the analysis does not build: say so rather than pass in silence.
-        var warnings = Directives.Where(d => d.Kind == "project")
-            .Select(d => $"#:project {d.Name} (line {d.Line + 1}): types declared in that project are unresolved while analysing this file").ToList();
+        // A #:project's packages are in the restore's closure; its own types come from its source, loaded as any project
+        // is (its build output may not exist). One that cannot be loaded is said, and what it declares stays unresolved
+        // (UnboundNames names the legacy reads through it).
+        var warnings = new List<string>();
+        foreach (var directive in failure is null ? Directives.Where(d => d.Kind == "project") : [])
+        {
+            var (compilation, loadFailure) = ProjectFile(directive.Name) is { } projectFile
+                ? await Workspace.MsBuildLoader.CompileProjectAsync(projectFile, ct).ConfigureAwait(false)
+                : (null, "no single project file there");
+            if (compilation is not null)
+            {
+                references.Add(compilation.ToMetadataReference());
+            }
+            else
+            {
+                warnings.Add($"#:project {directive.Name} (line {directive.Line + 1}) cannot be loaded ({loadFailure}): types declared in that project are unresolved while analysing this file");
+            }
+        }
+
         var name = Path.GetFileNameWithoutExtension(File.Path);
         var (project, documentId) = AdhocProjects.Create(name, File.Path, MaskedText, SourceCodeKind.Regular, references);
         return (project, documentId, failure, warnings);
+    }
+
+    /// <summary>A #:project's project file: the path itself, or the one project file in the folder it names (as the SDK takes it).</summary>
+    private string? ProjectFile(string name)
+    {
+        var path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(File.Path)!, name.Replace('\\', Path.DirectorySeparatorChar)));
+        if (System.IO.File.Exists(path))
+        {
+            return path;
+        }
+
+        var candidates = Directory.Exists(path) ? Directory.GetFiles(path, "*.*proj") : [];
+        return candidates.Length == 1 ? candidates[0] : null;
     }
 
     /// <summary>The file's new text: the rewrites applied to the original, directives untouched.</summary>

@@ -259,6 +259,47 @@ internal static class MsBuildLoader
         return new LoadedPartition(workspace, solution, requested, failures, warnings, partition.Configuration ?? DefaultConfiguration);
     }
 
+    /// <summary>
+    /// The compilation of one project (its ProjectReference closure loaded from source, as for any loaded project), for a
+    /// file-based app's <c>#:project</c>: what the app compiles against; or why it cannot be had. The project must have
+    /// been restored (the app's restore restores it).
+    /// </summary>
+    public static async Task<(Compilation? Compilation, string? Failure)> CompileProjectAsync(string projectPath, CancellationToken ct)
+    {
+        EnsureMsBuildRegistered();
+        return await CompileProjectCoreAsync(projectPath, ct).ConfigureAwait(false);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps MSBuildWorkspace types out of the caller until registration ran
+    private static async Task<(Compilation? Compilation, string? Failure)> CompileProjectCoreAsync(string projectPath, CancellationToken ct)
+    {
+        using var workspace = MSBuildWorkspace.Create();
+        workspace.LoadMetadataForReferencedProjects = false;
+        var failures = new List<string>();
+        workspace.RegisterWorkspaceFailedHandler(e =>
+        {
+            if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure)
+            {
+                lock (failures)
+                {
+                    failures.Add(e.Diagnostic.Message.Trim());
+                }
+            }
+        });
+        try
+        {
+            var project = await workspace.OpenProjectAsync(projectPath, cancellationToken: ct).ConfigureAwait(false);
+            var compilation = await project.GetCompilationAsync(ct).ConfigureAwait(false);
+            return failures.Count > 0 || compilation is null
+                ? (null, failures.Count > 0 ? string.Join("; ", failures) : "it has no compilation")
+                : (compilation, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, ex.Message.Trim());
+        }
+    }
+
     private static bool SamePath(string? a, string b) =>
         a is not null && Output.ChangeWriter.PathComparer.Equals(Path.GetFullPath(a), Path.GetFullPath(b));
 
