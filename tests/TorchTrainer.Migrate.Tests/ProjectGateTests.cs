@@ -331,6 +331,7 @@ public sealed class ProjectGateTests
     [Theory]
     [InlineData("<PackageReference Include=\"TorchTrainer\" Version=\"{0}\" Condition=\"'$(OS)' == 'Windows_NT'\" />", "PackageReference TorchTrainer in App.csproj (line 3), under the condition '$(OS)' == 'Windows_NT'")]
     [InlineData("<PackageReference Include=\"TorchTrainer\" Version=\"{0}\" Condition=\"'$(UseTorch)' == 'true'\" />", "PackageReference TorchTrainer in App.csproj (line 3), under the condition '$(UseTorch)' == 'true'")]
+    [InlineData("<PackageReference Include=\"TorchTrainer\" Version=\"{0}\" Condition=\"'$(Configuration)' == 'Production'\" />", "PackageReference TorchTrainer in App.csproj (line 3), under the condition '$(Configuration)' == 'Production'")]
     public async Task A_TorchTrainer_reference_under_a_condition_no_analysed_configuration_meets_is_not_analysed_not_skipped(string reference, string named)
     {
         // On Linux the project compiles without TorchTrainer (its Windows code is left out); on Windows it reads LossHistory.

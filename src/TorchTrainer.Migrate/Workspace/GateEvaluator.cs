@@ -102,7 +102,19 @@ internal sealed class GateEvaluator : IDisposable
         _unseen.GetOrAdd(project, p => UnseenReferences.Possible(p, _collection));
 
     /// <summary>The references in the project's own files that no evaluation of the gate takes (<see cref="UnseenReferences.Untaken"/>).</summary>
-    public IEnumerable<(string ItemType, string Include, string Where)> UntakenReferences(ProjectInstance project) => UnseenReferences.Untaken(project, _collection);
+    public IEnumerable<(string ItemType, string Include, string Where)> UntakenReferences(ProjectInstance project) =>
+        UnseenReferences.Untaken(project, _collection, () => AnalysedEvaluations(project));
+
+    /// <summary>The project's evaluations under the configurations the tool analyses (Debug, Release), per target framework.</summary>
+    private IReadOnlyList<ProjectInstance> AnalysedEvaluations(ProjectInstance project)
+    {
+        var frameworks = project.GetPropertyValue("TargetFrameworks").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new[] { MsBuildLoader.DefaultConfiguration, ProjectGate.EvaluatedConfiguration }
+            .SelectMany(configuration => frameworks.Length == 0
+                ? [Evaluate(project.FullPath, configuration, null)]
+                : frameworks.Select(framework => Evaluate(project.FullPath, configuration, framework)))
+            .ToList();
+    }
 
     /// <summary>
     /// The imports NuGet's restore writes next to the assets file (present or not, and when written): an evaluation

@@ -49,10 +49,14 @@ internal static partial class UnseenReferences
     /// <summary>
     /// The references in the project's own files that the gate's evaluations (Debug and Release, every target framework)
     /// cannot have taken: those under a condition on anything else (the OS, a property of the user's, a file's
-    /// existence) or added by a target; each as its item type, one expanded Include, and where it is written. Asked of
-    /// a project the gate would skip: where such a reference applies, it may compile code against TorchTrainer.
+    /// existence) or added by a target, or under one on the configuration that neither Debug nor Release meets (a
+    /// configuration of the user's, such as Production, which a solution can map its builds to: <paramref name="analysed"/>
+    /// gives the project's Debug and Release evaluations, per target framework); each as its item type, one expanded
+    /// Include, and where it is written. Asked of a project the gate would skip: where such a reference applies, it may
+    /// compile code against TorchTrainer.
     /// </summary>
-    public static IEnumerable<(string ItemType, string Include, string Where)> Untaken(ProjectInstance project, ProjectCollection collection)
+    public static IEnumerable<(string ItemType, string Include, string Where)> Untaken(ProjectInstance project, ProjectCollection collection,
+        Func<IReadOnlyList<ProjectInstance>> analysed)
     {
         foreach (var (element, file, importedUnder) in OwnElements(project, collection))
         {
@@ -64,7 +68,7 @@ internal static partial class UnseenReferences
 
             var why = Enclosing<ProjectTargetElement>(item) is { } target ? $"added by target {target.Name}"
                 : UncoveredCondition(item) is { } condition ? $"under the condition {condition}"
-                : importedUnder;
+                : importedUnder ?? UnmetConfigurationCondition(item, analysed);
             if (why is null)
             {
                 continue;
@@ -184,6 +188,36 @@ internal static partial class UnseenReferences
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// "under the condition …" when the element's conditions (all on covered properties) read the configuration and no
+    /// analysed evaluation meets them all; null otherwise. A condition on the target framework alone names frameworks
+    /// the project may not build, which is no reason to stop.
+    /// </summary>
+    private static string? UnmetConfigurationCondition(ProjectElement element, Func<IReadOnlyList<ProjectInstance>> analysed)
+    {
+        var conditions = new List<string>();
+        for (var current = element; current is not null; current = current.Parent)
+        {
+            if (current is ProjectOtherwiseElement otherwise)
+            {
+                conditions.AddRange(otherwise.Parent.Children.OfType<ProjectWhenElement>().Select(w => $"!({w.Condition})"));
+            }
+            else if (!string.IsNullOrEmpty(current.Condition))
+            {
+                conditions.Add(current.Condition);
+            }
+        }
+
+        if (!conditions.Any(c => PropertyReference().Matches(c).Any(m => m.Groups[1].Value.Equals("Configuration", StringComparison.OrdinalIgnoreCase))))
+        {
+            return null;
+        }
+
+        return analysed().Any(evaluation => conditions.All(evaluation.EvaluateCondition))
+            ? null
+            : $"under the condition {string.Join(" and ", conditions.Select(c => c.Trim()))}";
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\$\(\s*([A-Za-z_][\w.-]*)\s*\)")]
