@@ -19,7 +19,8 @@ internal static class InputResolver
     /// <summary>A project's build output folders: skipped next to a project file only (a bin folder of scripts is source).</summary>
     private static readonly HashSet<string> BuildOutputFolders = new(StringComparer.OrdinalIgnoreCase) { "bin", "obj" };
 
-    private static readonly HashSet<string> ProjectExtensions = new(StringComparer.OrdinalIgnoreCase) { ".csproj", ".fsproj", ".vbproj" };
+    /// <summary>The project files a folder scan finds (C# ones are analysed; F# and Visual Basic ones mark their folder as a project's).</summary>
+    internal static readonly HashSet<string> ProjectExtensions = new(StringComparer.OrdinalIgnoreCase) { ".csproj", ".fsproj", ".vbproj" };
 
     public static MigrationInputs Resolve(IReadOnlyList<string> paths, string currentDirectory)
     {
@@ -57,11 +58,12 @@ internal static class InputResolver
                     Add(inputs.Notebooks, path, seen);
                     break;
                 case ".cs":
-                    if (Output.TextFile.TryRead(path).Error is { } unreadable)
+                    var read = Output.TextFile.TryRead(path);
+                    if (read.Error is { } unreadable)
                     {
                         inputs.Errors.Add($"{raw}: cannot be read: {unreadable}");
                     }
-                    else if (IsFileBasedApp(path))
+                    else if (FileBasedApp.HasDirectives(read.Text!))
                     {
                         inputs.Roots.Add(path);
                         Add(inputs.FileBasedApps, path, seen);
@@ -132,8 +134,6 @@ internal static class InputResolver
             : $"{string.Join(", ", names)} in {(script ? "a C# script (.csx)" : "a C# file outside every project that is not a file-based app")}: no project, "
               + "file-based app or notebook here compiles it, so nothing analyses it; migrate it by hand, or pass the project that compiles it";
     }
-
-    private static bool IsFileBasedApp(string path) => Output.TextFile.TryRead(path).Text is { } text && FileBasedApp.HasDirectives(text);
 
     /// <summary>Every project, file-based app and notebook under <paramref name="folder"/>, skipping projects' bin/obj and tool folders.</summary>
     private static void ScanFolder(string folder, MigrationInputs inputs, HashSet<string> seen)

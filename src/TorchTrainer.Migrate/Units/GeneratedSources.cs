@@ -14,14 +14,11 @@ namespace TorchTrainer.Migrate.Units;
 /// </summary>
 internal static class GeneratedSources
 {
-    /// <summary>A legacy name in a generated-looking source file: where (1-based line), which name, and why the file counts as generated.</summary>
-    internal sealed record Hit(string Path, int Line, string Name, string Why);
-
     private static readonly string[] GeneratedSuffixes = [".designer.cs", ".generated.cs", ".g.cs", ".g.i.cs"];
 
-    public static async Task<IReadOnlyList<Hit>> FindAsync(IEnumerable<Project> projects, Func<string, bool> mine, CancellationToken ct)
+    public static async Task<IReadOnlyList<LegacyNames.Unseen>> FindAsync(IEnumerable<Project> projects, Func<string, bool> mine, CancellationToken ct)
     {
-        var hits = new List<Hit>();
+        var hits = new List<LegacyNames.Unseen>();
         var documents = projects.SelectMany(p => p.Documents)
             .Where(d => d.FilePath is { } path && mine(path))
             .DistinctBy(d => d.FilePath!, Output.ChangeWriter.PathComparer)
@@ -35,14 +32,14 @@ internal static class GeneratedSources
             }
 
             var text = await document.GetTextAsync(ct).ConfigureAwait(false);
-            hits.AddRange(LegacyNames.In(text).Select(n => new Hit(document.FilePath!, n.Line, n.Name, why)));
+            hits.AddRange(LegacyNames.UnseenIn(document.FilePath!, text, name => Reason(name, why)));
         }
 
         return hits;
     }
 
-    public static string Reason(Hit hit) =>
-        $"'{hit.Name}' in a file the compiler treats as generated code ({hit.Why}): the TorchTrainer analyzers, like the build, skip generated code; "
+    private static string Reason(string name, string why) =>
+        $"'{name}' in a file the compiler treats as generated code ({why}): the TorchTrainer analyzers, like the build, skip generated code; "
         + "migrate it by hand, or in what it is generated from, and generate it again (the TRN0001 and TRN0002 rule pages give each rewrite)";
 
     private static async Task<string?> WhyGeneratedAsync(Document document, SyntaxTree tree, CancellationToken ct)

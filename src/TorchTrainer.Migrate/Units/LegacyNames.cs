@@ -18,4 +18,11 @@ internal static class LegacyNames
     /// <summary>Each legacy name in <paramref name="text"/>, with its 1-based line (lines as the compiler counts them).</summary>
     public static IEnumerable<(int Line, string Name)> In(SourceText text) =>
         Pattern.Matches(text.ToString()).Select(m => (text.Lines.GetLineFromPosition(m.Index).LineNumber + 1, m.Value));
+
+    /// <summary>A place in code the analyzers cannot see that holds a legacy name (1-based line; 0: the whole file), and why it is not analysed.</summary>
+    internal sealed record Unseen(string Path, int Line, string Reason);
+
+    /// <summary>Each legacy name in a file's text as an <see cref="Unseen"/> place, its reason written from the name.</summary>
+    public static IEnumerable<Unseen> UnseenIn(string path, SourceText text, Func<string, string> reason) =>
+        In(text).Select(n => new Unseen(path, n.Line, reason(n.Name)));
 }

@@ -136,19 +136,16 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
             result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", UnboundNames.Reason(hit)));
         }
 
-        foreach (var hit in await RazorMarkup.FindAsync(loaded, services.Writer.TryClaim, ct).ConfigureAwait(false))
+        // Legacy names in code the analyzers cannot see: Razor markup, generated-looking sources, files no configuration compiles.
+        IEnumerable<LegacyNames.Unseen> unseen =
+        [
+            .. await RazorMarkup.FindAsync(loaded, services.Writer.TryClaim, ct).ConfigureAwait(false),
+            .. await GeneratedSources.FindAsync(variants.Select(v => v.Project), mine.Contains, ct).ConfigureAwait(false),
+            .. UncompiledFiles.Find(loaded, views.SelectMany(v => v.CompileFiles)),
+        ];
+        foreach (var place in unseen)
         {
-            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", RazorMarkup.Reason(hit)));
-        }
-
-        foreach (var hit in await GeneratedSources.FindAsync(variants.Select(v => v.Project), mine.Contains, ct).ConfigureAwait(false))
-        {
-            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", GeneratedSources.Reason(hit)));
-        }
-
-        foreach (var hit in UncompiledFiles.Find(loaded, views.SelectMany(v => v.CompileFiles).Concat(variants.SelectMany(v => v.Project.Documents).Select(d => d.FilePath).OfType<string>())))
-        {
-            result.NotAnalysed.Add(new NotAnalysed(hit.Line > 0 ? $"{services.Display(hit.Path)}:{hit.Line}" : services.Display(hit.Path), UncompiledFiles.Reason(hit)));
+            result.NotAnalysed.Add(new NotAnalysed(place.Line > 0 ? $"{services.Display(place.Path)}:{place.Line}" : services.Display(place.Path), place.Reason));
         }
 
         var files = variants.SelectMany(v => v.Project.Documents).Select(d => d.FilePath).OfType<string>().Where(mine.Contains).Distinct(ChangeWriter.PathComparer).Count();

@@ -10,13 +10,10 @@ namespace TorchTrainer.Migrate.Units;
 /// </summary>
 internal static class RazorMarkup
 {
-    /// <summary>A legacy name in a Razor file: where (1-based line), and which name.</summary>
-    internal sealed record Hit(string Path, int Line, string Name);
-
     /// <summary>The legacy names in the Razor files <paramref name="claim"/> accepts (each file once for the run).</summary>
-    public static async Task<IReadOnlyList<Hit>> FindAsync(IEnumerable<Project> projects, Func<string, bool> claim, CancellationToken ct)
+    public static async Task<IReadOnlyList<LegacyNames.Unseen>> FindAsync(IEnumerable<Project> projects, Func<string, bool> claim, CancellationToken ct)
     {
-        var hits = new List<Hit>();
+        var hits = new List<LegacyNames.Unseen>();
         var files = projects.SelectMany(p => p.AdditionalDocuments)
             .Where(d => d.FilePath is { } path && (path.EndsWith(".razor", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".cshtml", StringComparison.OrdinalIgnoreCase)))
             .DistinctBy(d => d.FilePath!, Output.ChangeWriter.PathComparer)
@@ -29,13 +26,13 @@ internal static class RazorMarkup
             }
 
             var text = await document.GetTextAsync(ct).ConfigureAwait(false);
-            hits.AddRange(LegacyNames.In(text).Select(n => new Hit(document.FilePath!, n.Line, n.Name)));
+            hits.AddRange(LegacyNames.UnseenIn(document.FilePath!, text, Reason));
         }
 
         return hits;
     }
 
-    public static string Reason(Hit hit) =>
-        $"'{hit.Name}' in Razor markup: its C# is generated, and the TorchTrainer analyzers (like the build) skip generated code; "
+    private static string Reason(string name) =>
+        $"'{name}' in Razor markup: its C# is generated, and the TorchTrainer analyzers (like the build) skip generated code; "
         + "migrate it by hand (the TRN0001 and TRN0002 rule pages give each rewrite)";
 }

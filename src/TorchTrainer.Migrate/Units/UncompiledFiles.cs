@@ -14,12 +14,12 @@ namespace TorchTrainer.Migrate.Units;
 /// </summary>
 internal static class UncompiledFiles
 {
-    /// <summary>A legacy name (1-based line) in a file no configuration compiles; or the file cannot be read (<see cref="Error"/>).</summary>
-    internal sealed record Hit(string Path, int Line, string Name, string? Error = null);
-
-    private static readonly string[] ProjectFilePatterns = ["*.csproj", "*.fsproj", "*.vbproj"];
-
-    public static IReadOnlyList<Hit> Find(IReadOnlyList<Project> loaded, IEnumerable<string> alsoCompiled)
+    /// <summary>
+    /// The legacy names in the C# files of the project's folder that neither the loaded projects of its workspace nor
+    /// <paramref name="alsoCompiled"/> (the Compile items of its other configurations, from evaluation) compile; a file
+    /// that cannot be read is named whole.
+    /// </summary>
+    public static IReadOnlyList<LegacyNames.Unseen> Find(IReadOnlyList<Project> loaded, IEnumerable<string> alsoCompiled)
     {
         if (loaded[0].FilePath is not { } projectFile)
         {
@@ -28,25 +28,25 @@ internal static class UncompiledFiles
 
         var compiled = loaded[0].Solution.Projects.SelectMany(p => p.Documents).Select(d => d.FilePath).OfType<string>()
             .Concat(alsoCompiled).ToHashSet(ChangeWriter.PathComparer);
-        var hits = new List<Hit>();
+        var hits = new List<LegacyNames.Unseen>();
         foreach (var file in CSharpFiles(Path.GetDirectoryName(projectFile)!, loaded[0]).Where(f => !compiled.Contains(f)).Order(StringComparer.Ordinal))
         {
             var (text, error) = TextFile.TryRead(file);
             if (text is null)
             {
-                hits.Add(new Hit(file, 0, "", error));
+                hits.Add(new LegacyNames.Unseen(file, 0,
+                    $"a C# file in the project's folder that none of its analysed configurations compiles cannot be read ({error}): whether it holds a legacy use cannot be told"));
                 continue;
             }
 
-            hits.AddRange(LegacyNames.In(SourceText.From(text)).Select(n => new Hit(file, n.Line, n.Name)));
+            hits.AddRange(LegacyNames.UnseenIn(file, SourceText.From(text), Reason));
         }
 
         return hits;
     }
 
-    public static string Reason(Hit hit) => hit.Error is { } error
-        ? $"a C# file in the project's folder that none of its analysed configurations compiles cannot be read ({error}): whether it holds a legacy use cannot be told"
-        : $"'{hit.Name}' in a C# file in the project's folder that none of its analysed configurations and target frameworks compiles (removed from "
+    private static string Reason(string name) =>
+        $"'{name}' in a C# file in the project's folder that none of its analysed configurations and target frameworks compiles (removed from "
           + "Compile, or compiled only under a condition this run does not meet, such as another OS): migrate it by hand (the TRN0001 and TRN0002 rule "
           + "pages give each rewrite), or check it where it is compiled";
 
@@ -75,7 +75,7 @@ internal static class UncompiledFiles
             foreach (var sub in folders)
             {
                 if (InputResolver.ToolFolders.Contains(Path.GetFileName(sub)) || new DirectoryInfo(sub).LinkTarget is not null
-                    || ProjectFilePatterns.Any(pattern => Directory.EnumerateFiles(sub, pattern).Any()))
+                    || Directory.EnumerateFiles(sub).Any(f => InputResolver.ProjectExtensions.Contains(Path.GetExtension(f))))
                 {
                     continue;
                 }
