@@ -18,6 +18,7 @@ internal sealed class GateEvaluator : IDisposable
     private readonly EvaluationContext _context = EvaluationContext.Create(EvaluationContext.SharingPolicy.Shared);
     private readonly ConcurrentDictionary<string, Evaluated> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ProjectInstance, bool> _unseen = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<ProjectInstance, IReadOnlyList<(string ItemType, string Include, string Where)>> _untaken = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>One evaluation and the state of the restore-written imports it saw.</summary>
     private sealed record Evaluated(ProjectInstance Instance, string RestoreStamp);
@@ -102,8 +103,9 @@ internal sealed class GateEvaluator : IDisposable
         _unseen.GetOrAdd(project, p => UnseenReferences.Possible(p, _collection));
 
     /// <summary>The references in the project's own files that no evaluation of the gate takes (<see cref="UnseenReferences.Untaken"/>).</summary>
-    public IEnumerable<(string ItemType, string Include, string Where)> UntakenReferences(ProjectInstance project) =>
-        UnseenReferences.Untaken(project, _collection, () => AnalysedEvaluations(project));
+    /// <remarks>Once per evaluation, like <see cref="MayReferenceOtherwise"/>: a project in many closures is read once.</remarks>
+    public IReadOnlyList<(string ItemType, string Include, string Where)> UntakenReferences(ProjectInstance project) =>
+        _untaken.GetOrAdd(project, p => [.. UnseenReferences.Untaken(p, _collection, () => AnalysedEvaluations(p))]);
 
     /// <summary>The project's evaluations under the configurations the tool analyses (Debug, Release), per target framework.</summary>
     private IReadOnlyList<ProjectInstance> AnalysedEvaluations(ProjectInstance project)

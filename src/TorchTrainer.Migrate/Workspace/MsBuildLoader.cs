@@ -266,38 +266,17 @@ internal static class MsBuildLoader
     /// </summary>
     public static async Task<(Compilation? Compilation, string? Failure)> CompileProjectAsync(string projectPath, CancellationToken ct)
     {
-        EnsureMsBuildRegistered();
-        return await CompileProjectCoreAsync(projectPath, ct).ConfigureAwait(false);
-    }
+        using var loaded = await LoadAsync(new Partition(projectPath, null, [projectPath], Filtered: false, new HashSet<string>()), scratchFolder: "",
+            new ConcurrentDictionary<string, byte>(), progress: null, ct).ConfigureAwait(false);
+        if (loaded.Failures.Count > 0)
+        {
+            return (null, string.Join("; ", loaded.Failures));
+        }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps MSBuildWorkspace types out of the caller until registration ran
-    private static async Task<(Compilation? Compilation, string? Failure)> CompileProjectCoreAsync(string projectPath, CancellationToken ct)
-    {
-        using var workspace = MSBuildWorkspace.Create();
-        workspace.LoadMetadataForReferencedProjects = false;
-        var failures = new List<string>();
-        workspace.RegisterWorkspaceFailedHandler(e =>
-        {
-            if (e.Diagnostic.Kind == WorkspaceDiagnosticKind.Failure)
-            {
-                lock (failures)
-                {
-                    failures.Add(e.Diagnostic.Message.Trim());
-                }
-            }
-        });
-        try
-        {
-            var project = await workspace.OpenProjectAsync(projectPath, cancellationToken: ct).ConfigureAwait(false);
-            var compilation = await project.GetCompilationAsync(ct).ConfigureAwait(false);
-            return failures.Count > 0 || compilation is null
-                ? (null, failures.Count > 0 ? string.Join("; ", failures) : "it has no compilation")
-                : (compilation, null);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return (null, ex.Message.Trim());
-        }
+        return loaded.Solution.Projects.FirstOrDefault(p => SamePath(p.FilePath, projectPath)) is { } project
+            && await project.GetCompilationAsync(ct).ConfigureAwait(false) is { } compilation
+            ? (compilation, null)
+            : (null, "it has no C# compilation");
     }
 
     private static bool SamePath(string? a, string b) =>

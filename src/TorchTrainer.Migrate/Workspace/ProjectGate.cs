@@ -229,7 +229,7 @@ internal static class ProjectGate
                 var target = Path.GetFullPath(Path.Combine(project.Directory, reference.EvaluatedInclude));
                 if (!File.Exists(target))
                 {
-                    return $"{(project == closure[0] ? "its" : $"{Path.GetFileName(project.FullPath)}'s")} ProjectReference {reference.EvaluatedInclude} does not exist "
+                    return $"{Whose(project, closure)} ProjectReference {reference.EvaluatedInclude} does not exist "
                         + $"({target}): what it would bring cannot be known (fix the reference, or check that project out, and run again)";
                 }
             }
@@ -247,7 +247,7 @@ internal static class ProjectGate
     {
         foreach (var project in closure)
         {
-            var whose = project == closure[0] ? "its" : $"{Path.GetFileName(project.FullPath)}'s";
+            var whose = Whose(project, closure);
             foreach (var (itemType, include, where) in evaluator.UntakenReferences(project))
             {
                 if (UnseenReferences.NamesTorchTrainer(itemType, include))
@@ -274,6 +274,10 @@ internal static class ProjectGate
 
         return null;
     }
+
+    /// <summary>How a message names a project of the closure: "its" for the project decided, else the project file's name.</summary>
+    private static string Whose(ProjectInstance project, IReadOnlyList<ProjectInstance> closure) =>
+        project == closure[0] ? "its" : $"{Path.GetFileName(project.FullPath)}'s";
 
     /// <summary>
     /// How the closure (the project first) reaches TorchTrainer without the restore output: its own PackageReference or
