@@ -141,6 +141,36 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task Never_restored_projects_of_one_name_in_a_scanned_folder_are_restored_together_and_found()
+    {
+        // A folder of samples often holds two projects of one name (two WebApi.csproj); a solution refuses them in one
+        // solution folder, so the generated solution that restores a folder's projects must keep them apart.
+        using var ws = new GateRoot();
+        const string code = "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n";
+        foreach (var sample in new[] { "first", "second" })
+        {
+            ws.Write($"{sample}/App/App.csproj", $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>{Tfm("net10.0")}</PropertyGroup>
+                  <ItemGroup><PackageReference Include="TorchTrainer" Version="{RealTorchTrainer.PackageVersion}" /></ItemGroup>
+                </Project>
+                """);
+            ws.Write($"{sample}/App/Report.cs", code);
+        }
+
+        var check = await Tool.RunAsync(ws.Root, "--check", ".");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("2 legacy use(s) found", check.Output);
+        Assert.Contains("2 of 2 input(s) analysed completely", check.Output);
+
+        var apply = await Tool.RunAsync(ws.Root, ".");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(code.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), ws.Text("second/App/Report.cs"));
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_project_that_gets_TorchTrainer_only_through_another_package_is_restored_found_and_migrated()
     {
         using var ws = new GateRoot();

@@ -51,7 +51,10 @@ internal static partial class DotnetRestore
         if (standalone.Count > 0)
         {
             var slnx = Path.Combine(scratchFolder, "restore.slnx");
-            var lines = standalone.Select(p => $"  <Project Path=\"{System.Security.SecurityElement.Escape(Path.GetFullPath(p))}\" />");
+            // Each project in a solution folder of its own: a solution refuses two projects of one name in a folder,
+            // and a folder of samples often holds two WebApi.csproj.
+            var lines = standalone.Select((p, i) =>
+                $"  <Folder Name=\"/{i + 1}/\"><Project Path=\"{System.Security.SecurityElement.Escape(Path.GetFullPath(p))}\" /></Folder>");
             await File.WriteAllTextAsync(slnx, $"<Solution>\n{string.Join('\n', lines)}\n</Solution>\n", ct).ConfigureAwait(false);
             targets.Add((slnx, string.Join(", ", standalone)));
         }
