@@ -170,6 +170,41 @@ public sealed class ProjectGateTests
         Assert.Equal(ws.Outside, ws.Hash());
     }
 
+    [Theory]
+    [InlineData(".")]
+    [InlineData("All.slnx")]
+    public async Task A_project_that_stops_the_restore_of_the_others_is_not_analysed_and_the_others_are_restored_and_found(string input)
+    {
+        // A project whose restore graph cannot be made (NETSDK1100: a Windows project on Linux; here a target that fails)
+        // stops `dotnet restore` before NuGet runs, for every project restored with it.
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        const string code = "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n";
+        ws.Write("App/Report.cs", code);
+        ws.Write("Desktop/Desktop.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>{Tfm("net10.0")}</PropertyGroup>
+              <ItemGroup><PackageReference Include="TorchTrainer" Version="{RealTorchTrainer.PackageVersion}" /></ItemGroup>
+              <Target Name="OnlyOnItsOwnMachine" BeforeTargets="_GenerateRestoreProjectSpec">
+                <Error Code="ACME1" Text="this project restores on its own machine only" />
+              </Target>
+            </Project>
+            """);
+        ws.Write("All.slnx", """<Solution><Project Path="App/App.csproj" /><Project Path="Desktop/Desktop.csproj" /></Solution>""");
+
+        var check = await Tool.RunAsync(ws.Root, "--check", input);
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        Assert.Contains("error: not analysed: Desktop/Desktop.csproj: restore failed: ACME1: this project restores on its own machine only", check.Error.Replace('\\', '/'));
+        Assert.Contains("1 legacy use(s) found", check.Output);
+        Assert.Contains("1 of 2 input(s) analysed completely", check.Output);
+
+        var apply = await Tool.RunAsync(ws.Root, input);
+        Assert.True(apply.ExitCode == 2, apply.ToString());
+        Assert.Equal(code.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), ws.Text("App/Report.cs"));
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
     [Fact]
     public async Task A_project_that_gets_TorchTrainer_only_through_another_package_is_restored_found_and_migrated()
     {
