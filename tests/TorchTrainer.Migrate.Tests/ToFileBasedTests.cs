@@ -182,6 +182,33 @@ public sealed class ToFileBasedTests
     }
 
     [Fact]
+    public async Task A_kernel_the_notebook_connects_is_left_out_like_any_other_language_not_read_as_CSharp()
+    {
+        // As dotnet/interactive's samples do: #!connect adds a kernel (mssql: sql-NAME, kql: kql-NAME, others: NAME)
+        // whose cells are SQL or KQL; read as C#, they "did not parse" and the notebook could not be converted.
+        using var dir = new TempDir();
+        dir.Write("sales.ipynb", Ipynb(
+            ("csharp", "var connection = \"Server=.;Database=Sales\";"),
+            ("csharp", "#!connect mssql --kernel-name sales @csharp:connection"),
+            ("csharp", "#!sql-sales\nselect * from Orders o left join Customers c on o.CustomerId = c.Id\n  where c.Country = 'NO'"),
+            ("csharp", "#!connect kql --kernel-name=logs --cluster https://help.kusto.windows.net --database Samples"),
+            ("csharp", "#!kql-logs\nStormEvents | take 10"),
+            ("csharp", "Console.WriteLine(connection.Length);")));
+
+        var check = await Tool.RunAsync(dir.Path, "--check", "sales.ipynb");
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.DoesNotContain("unknown magic", check.Output);
+
+        var run = await Tool.RunAsync(dir.Path, "--to-file-based", "sales.ipynb");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("left out: cell 3 (sql-sales), cell 5 (kql-logs)", run.Output);
+        var app = dir.Text("sales.cs");
+        Assert.Contains("Console.WriteLine(connection.Length);", app);
+        Assert.Contains("// select * from Orders o left join Customers c on o.CustomerId = c.Id", app);
+    }
+
+    [Fact]
     public async Task Variables_and_classes_a_later_cell_declares_again_are_renamed_and_the_app_builds_and_runs()
     {
         using var dir = new TempDir();

@@ -19,16 +19,17 @@ internal static class NotebookSections
     {
         if (file.Path.EndsWith(".dib", StringComparison.OrdinalIgnoreCase))
         {
-            return Split(file.Text, DibNotebook.DefaultKernel(file.Text), firstCell: 1, countSelectorsAsCells: true);
+            return Split(file.Text, DibNotebook.DefaultKernel(file.Text), firstCell: 1, countSelectorsAsCells: true, Kernels.Connected([file.Text]));
         }
 
         var notebook = IpynbNotebook.Parse(file);
+        var connected = Kernels.Connected(notebook.Cells.Where(c => c.CellType == "code").Select(c => c.Text));
         var sections = new List<NotebookSection>();
         foreach (var (index, cellType, text, kernel) in notebook.Cells)
         {
             if (cellType == "code")
             {
-                sections.AddRange(Split(text, kernel ?? notebook.DefaultKernel ?? Kernels.CSharp, index + 1, countSelectorsAsCells: false));
+                sections.AddRange(Split(text, kernel ?? notebook.DefaultKernel ?? Kernels.CSharp, index + 1, countSelectorsAsCells: false, connected));
             }
             else if (text.Length > 0)
             {
@@ -45,7 +46,7 @@ internal static class NotebookSections
     /// (<c>#!time</c>) stay in their section. In a <c>.dib</c> every selector starts a new cell; <c>#!meta</c> sections
     /// (the notebook's metadata, not a cell) are dropped.
     /// </summary>
-    private static List<NotebookSection> Split(string text, string baseKernel, int firstCell, bool countSelectorsAsCells)
+    private static List<NotebookSection> Split(string text, string baseKernel, int firstCell, bool countSelectorsAsCells, IReadOnlySet<string> connected)
     {
         var sections = new List<NotebookSection>();
         var kernel = baseKernel;
@@ -68,7 +69,7 @@ internal static class NotebookSections
         {
             var line = rawLine.TrimEnd('\r');
             var trimmed = line.Trim();
-            if (trimmed.StartsWith("#!", StringComparison.Ordinal) && Kernels.FromSelector(SelectorName(trimmed)) is { } selected)
+            if (trimmed.StartsWith("#!", StringComparison.Ordinal) && Kernels.FromSelector(SelectorName(trimmed), connected) is { } selected)
             {
                 Flush();
                 if (countSelectorsAsCells && started && kernel != "meta")

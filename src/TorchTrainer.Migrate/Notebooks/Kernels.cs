@@ -1,12 +1,18 @@
+using System.Text.RegularExpressions;
+
 namespace TorchTrainer.Migrate.Notebooks;
 
 /// <summary>Kernel names of Polyglot / .NET Interactive notebooks, and how lines of a cell are classified.</summary>
-internal static class Kernels
+internal static partial class Kernels
 {
     public const string CSharp = "csharp";
 
-    /// <summary>The kernel a <c>#!name</c> selector switches to, or null when <paramref name="name"/> is a magic command.</summary>
-    public static string? FromSelector(string name) => name.ToLowerInvariant() switch
+    /// <summary>
+    /// The kernel a <c>#!name</c> selector switches to, or null when <paramref name="name"/> is a magic command. A
+    /// kernel the notebook adds with <c>#!connect</c> (<paramref name="connected"/>, see <see cref="Connected"/>) is
+    /// one too: its lines are SQL, KQL or another process's language, not this kernel's C#.
+    /// </summary>
+    public static string? FromSelector(string name, IReadOnlySet<string>? connected = null) => name.ToLowerInvariant() switch
     {
         "csharp" or "c#" => CSharp,
         "fsharp" or "f#" => "fsharp",
@@ -14,8 +20,35 @@ internal static class Kernels
         "javascript" or "js" => "javascript",
         "markdown" or "md" => "markdown",
         "html" or "sql" or "kql" or "mermaid" or "value" or "http" or "meta" or "python" or "r" => name.ToLowerInvariant(),
+        _ when connected?.Contains(name) == true => name,
         _ => null,
     };
+
+    /// <summary>
+    /// The kernel names the <c>#!connect</c> lines of <paramref name="texts"/> (a notebook's cells) add:
+    /// <c>#!connect mssql --kernel-name db</c> adds <c>#!sql-db</c>, <c>kql</c> adds <c>#!kql-db</c>, and
+    /// <c>jupyter</c>, <c>stdio</c>, <c>signalr</c>, <c>named-pipe</c> add <c>#!db</c> (the kernel's own naming; each
+    /// name is taken in both forms, as kernel versions differ).
+    /// </summary>
+    public static IReadOnlySet<string> Connected(IEnumerable<string> texts)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            foreach (Match match in ConnectLine().Matches(text))
+            {
+                var name = match.Groups["name"].Value.Trim('"');
+                names.Add(name);
+                names.Add($"sql-{name}");
+                names.Add($"kql-{name}");
+            }
+        }
+
+        return names;
+    }
+
+    [GeneratedRegex(@"^[ \t]*#!connect[ \t]+[\w-]+[^\n]*?[ \t]--kernel-name(?:[ \t]+|[=:])(?<name>""[^""\n]+""|[^\s""]+)", RegexOptions.Multiline)]
+    private static partial Regex ConnectLine();
 
     /// <summary>A kernel name from notebook metadata ("csharp", "C#", ".net-csharp", "polyglot-notebook" …), normalised.</summary>
     public static string? FromMetadata(string? value)
@@ -49,12 +82,13 @@ internal static class Kernels
     };
 
     /// <summary>The <c>#!name</c> lines of <paramref name="text"/> that are neither a kernel selector nor a known magic.</summary>
-    public static IEnumerable<(int Line, string Name)> UnknownMagics(string text, List<(int Start, int Length, LineKind Kind, string? Kernel)> lines)
+    public static IEnumerable<(int Line, string Name)> UnknownMagics(string text, List<(int Start, int Length, LineKind Kind, string? Kernel)> lines,
+        IReadOnlySet<string>? connected = null)
     {
         for (var i = 0; i < lines.Count; i++)
         {
             var line = text.AsSpan(lines[i].Start, lines[i].Length).Trim();
-            if (line.StartsWith("#!") && MagicName(line) is { Length: > 0 } name && FromSelector(name) is null && !KnownMagics.Contains(name))
+            if (line.StartsWith("#!") && MagicName(line) is { Length: > 0 } name && FromSelector(name, connected) is null && !KnownMagics.Contains(name))
             {
                 yield return (i, "#!" + name);
             }
@@ -84,11 +118,11 @@ internal static class Kernels
     }
 
     /// <summary>
-    /// Classifies each line of <paramref name="text"/>: <c>#!kernel</c> selectors switch the language of the lines after
-    /// them; magics (<c>#!...</c>) and <c>#r</c> / <c>#load</c> / <c>#i</c> lines are masked; only C# lines are analysed;
+    /// Classifies each line of <paramref name="text"/>: <c>#!kernel</c> selectors (and those of the
+    /// <paramref name="connected"/> kernels) switch the language of the lines after them; magics (<c>#!...</c>) and <c>#r</c> / <c>#load</c> / <c>#i</c> lines are masked; only C# lines are analysed;
     /// F# and PowerShell lines are told apart (<see cref="LineKind.OtherDotNet"/>). Each line comes with its kernel.
     /// </summary>
-    public static List<(int Start, int Length, LineKind Kind, string? Kernel)> Classify(string text, string? baseKernel)
+    public static List<(int Start, int Length, LineKind Kind, string? Kernel)> Classify(string text, string? baseKernel, IReadOnlySet<string>? connected = null)
     {
         var result = new List<(int, int, LineKind, string?)>();
         var kernel = baseKernel;
@@ -97,7 +131,7 @@ internal static class Kernels
             var line = text.AsSpan(start, length).Trim();
             if (line.StartsWith("#!"))
             {
-                if (FromSelector(MagicName(line)) is { } selected)
+                if (FromSelector(MagicName(line), connected) is { } selected)
                 {
                     kernel = selected;
                 }

@@ -86,13 +86,25 @@ internal sealed partial class NotebookScript
         var unknownMagics = new List<UnknownMagic>();
         var otherLanguageUses = new List<OtherLanguageUse>();
         var loadedScripts = new List<LoadedScript>();
-        foreach (var (cellIndex, text, baseKernel) in cells)
+        var all = cells.ToList();
+        var connected = Kernels.Connected(all.Select(c => c.Text));
+        foreach (var (cellIndex, text, baseKernel) in all)
         {
-            var lines = Kernels.Classify(text, baseKernel);
-            unknownMagics.AddRange(Kernels.UnknownMagics(text, lines).Select(m => new UnknownMagic(cellIndex, m.Line, m.Name)));
+            var lines = Kernels.Classify(text, baseKernel, connected);
+            unknownMagics.AddRange(Kernels.UnknownMagics(text, lines, connected).Select(m => new UnknownMagic(cellIndex, m.Line, m.Name)));
             otherLanguageUses.AddRange(OtherLanguage(cellIndex, text, lines));
             loadedScripts.AddRange(lines.Select((l, index) => (Match: LoadDirective().Match(text.Substring(l.Start, l.Length)), index))
                 .Where(l => l.Match.Success).Select(l => new LoadedScript(cellIndex, l.index, l.Match.Groups["path"].Value, l.Match.Groups["directive"].Value)));
+            // The C# kernel's #r / #i lines apply to the cells after them, also in a cell of their own (a notebook's usual
+            // first cell); another kernel's (an F# cell's #r) do not.
+            foreach (var (start, length, kind, kernel) in lines)
+            {
+                if (kind == Kernels.LineKind.Masked && kernel == Kernels.CSharp)
+                {
+                    CollectDirective(text.Substring(start, length), packages, sources, files);
+                }
+            }
+
             if (!lines.Any(l => l.Kind == Kernels.LineKind.CSharp && !string.IsNullOrWhiteSpace(text.Substring(l.Start, l.Length))))
             {
                 continue;
@@ -107,7 +119,6 @@ internal sealed partial class NotebookScript
                     var span = new TextSpan(start, length);
                     masked.Add(span);
                     TextEdits.Blank(chars, span);
-                    CollectDirective(text.Substring(start, length), packages, sources, files);
                 }
             }
 

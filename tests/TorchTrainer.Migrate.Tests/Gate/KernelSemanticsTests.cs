@@ -75,6 +75,33 @@ public sealed class KernelSemanticsTests
         outside.AssertUntouched();
     }
 
+    [Theory]
+    [InlineData("ipynb")]
+    [InlineData("dib")]
+    public async Task A_package_referenced_in_a_cell_of_its_own_applies_to_the_cells_after_it(string format)
+    {
+        // The usual first cell of a notebook: the #r alone. It was skipped with the cells that hold no C#, so TorchTrainer
+        // was not referenced and every later use was "not analysed".
+        using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
+        RealTorchTrainer.WriteNuGetConfig(dir.Path);
+        var reference = $"#r \"nuget: TorchTrainer, {RealTorchTrainer.PackageVersion}\"";
+        var code = $"using TorchTrainer;\n{Results}\n{LegacyUse}";
+        var text = format == "ipynb" ? Ipynb(reference, code) : $"#!csharp\n\n{reference}\n\n#!csharp\n\n{code}\n";
+        dir.Write($"report.{format}", text);
+
+        var check = await Tool.RunAsync(dir.Path, "--check", $"report.{format}");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("1 legacy use(s) found", check.Output);
+
+        var migrate = await Tool.RunAsync(dir.Path, $"report.{format}");
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        var after = await Tool.RunAsync(dir.Path, "--check", $"report.{format}");
+        Assert.True(after.ExitCode == 0, after.ToString());
+        Assert.Contains(MigratedUse, dir.Text($"report.{format}"));
+        outside.AssertUntouched();
+    }
+
     [Fact]
     public async Task An_unknown_magic_is_reported_with_its_cell_and_the_cell_is_still_analysed()
     {
