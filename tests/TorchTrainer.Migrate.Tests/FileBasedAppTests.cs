@@ -87,6 +87,47 @@ public sealed class FileBasedAppTests
     }
 
     [Fact]
+    public async Task The_files_an_app_includes_are_checked_and_fixed_with_it_and_one_outside_its_folder_is_not_written()
+    {
+        // #:include (SDK 10.0.300+) compiles other files into the app, globs expanded: `dotnet build app.cs` warns
+        // TRN0001 in them, so a check of the app that passed them would be a false pass.
+        using var dir = new TempDir();
+        RealTorchTrainer.WriteNuGetConfig(dir.Path);
+        const string helper = "using TorchTrainer;\n\nstatic class Report\n{\n    public static double Last(TrainingResults r) => r.LossHistory[^1];\n}\n";
+        const string shared = "using TorchTrainer;\n\nstatic class Shared\n{\n    public static int Count(TrainingResults r) => r.ValLossHistory.Count;\n}\n";
+        dir.Write("app/lib/Report.cs", helper);
+        dir.Write("shared/Shared.cs", shared);
+        var app = string.Join("\n",
+            RealTorchTrainer.PackageDirective,
+            "#:include lib/*.cs",
+            "using TorchTrainer;",
+            $"var r = {RealTorchTrainer.TwoEpochResults};",
+            "Console.WriteLine(Report.Last(r));",
+            "");
+        dir.Write("app/train.cs", app);
+
+        var check = await Tool.RunAsync(dir.Path, "--check", "app/train.cs");
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.Contains("1 legacy use(s) found", check.Output);
+        Assert.Contains("2 file(s) analysed", check.Output);
+        var folder = await Tool.RunAsync(dir.Path, "--check", "app"); // lib/Report.cs is the app's, not a loose file nothing analyses
+        Assert.True(folder.ExitCode == 1, folder.ToString());
+        Assert.Contains("1 of 1 input(s) analysed completely", folder.Output);
+
+        var apply = await Tool.RunAsync(dir.Path, "app/train.cs");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(helper.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), dir.Text("app/lib/Report.cs"));
+        Assert.Equal(app, dir.Text("app/train.cs"));
+
+        // A file outside the app's folder is analysed with it, but the app does not own it: named, not written.
+        dir.Write("app/train.cs", app.ReplaceOnce("#:include lib/*.cs", "#:include lib/*.cs\n#:include ../shared/Shared.cs"));
+        var outside = await Tool.RunAsync(dir.Path, "app/train.cs");
+        Assert.True(outside.ExitCode == 2, outside.ToString());
+        Assert.Contains("Shared.cs: outside the given paths; not written", outside.Error);
+        Assert.Equal(shared, dir.Text("shared/Shared.cs"));
+    }
+
+    [Fact]
     public async Task A_cs_file_without_directives_is_refused()
     {
         using var dir = new TempDir();

@@ -57,7 +57,9 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
         // MSBuild inputs: restored, decided by evaluation, and only those that can hold TorchTrainer code loaded, in
         // partitions side by side, each processed and released before the next is taken.
         var scratch = Directory.CreateTempSubdirectory("trainer-migrate-");
-        IReadOnlySet<string> compiled = new HashSet<string>(); // what the inputs' projects compile: a linked loose file is analysed there
+        // What the inputs' projects compile: a linked loose file is analysed there (as one a file-based app includes is
+        // by the app, which claims it).
+        IReadOnlySet<string> compiled = new HashSet<string>();
         try
         {
             var partitions = new List<MsBuildLoader.Partition>();
@@ -101,7 +103,8 @@ internal sealed class MigrationRunner(MigrateOptions options, AnalyzerSet analyz
         }
 
         var report = RunReport.From(_results, _loadErrors, _loadWarnings.Concat(inputs.Skipped.Select(s => $"{Display(s.Path)}: {s.Reason}")),
-            inputs.NotAnalysed.Concat(inputs.LooseFiles.Where(f => !compiled.Contains(f.Path))).Select(n => new NotAnalysed(Display(n.Path), n.Reason)));
+            inputs.NotAnalysed.Concat(inputs.LooseFiles.Where(f => !compiled.Contains(f.Path) && !services.Writer.IsClaimed(f.Path)))
+                .Select(n => new NotAnalysed(Display(n.Path), n.Reason)));
         if (options.DryRun)
         {
             foreach (var (_, diff) in report.Diffs)

@@ -65,7 +65,8 @@ internal static class InputResolver
                     }
                     else if (FileBasedApp.HasDirectives(read.Text!))
                     {
-                        inputs.Roots.Add(path);
+                        // Its folder, as a project's: the files it includes (#:include) are its own to fix.
+                        inputs.Roots.Add(Path.GetDirectoryName(path)!);
                         Add(inputs.FileBasedApps, path, seen);
                     }
                     else

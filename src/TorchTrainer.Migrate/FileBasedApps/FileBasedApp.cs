@@ -5,6 +5,13 @@ using TorchTrainer.Migrate.Workspace;
 
 namespace TorchTrainer.Migrate.FileBasedApps;
 
+/// <summary>
+/// A file-based app as Roslyn compiles it: the app (<paramref name="DocumentId"/>, its directives blanked), the other C#
+/// files it includes (each with the file as read, for writing it back), and why it cannot be analysed completely.
+/// </summary>
+internal sealed record AppProject(Project Project, DocumentId DocumentId, IReadOnlyList<(DocumentId Id, TextFile File)> Included,
+    string? Failure, IReadOnlyList<string> Warnings);
+
 /// <summary>A directive of a file-based app (<c>#:package Name@1.0</c>, <c>#:property Key=Value</c>, <c>#:sdk</c>, <c>#:project</c>).</summary>
 internal sealed record AppDirective(string Kind, string Name, string? Value, int Line);
 
@@ -104,13 +111,14 @@ internal sealed class FileBasedApp
 
     /// <summary>
     /// The Roslyn project of this app: framework references plus the compile assemblies of its <c>#:package</c> (and
-    /// <c>#:sdk</c>, <c>#:project</c>) directives as the SDK restores them (<c>dotnet restore app.cs</c>); or why they
-    /// cannot be restored (then the app cannot be analysed completely). Warnings: what the analysis cannot see.
+    /// <c>#:sdk</c>, <c>#:project</c>) directives as the SDK restores them (<c>dotnet restore app.cs</c>), and the other
+    /// C# files it compiles (<c>#:include</c>: <see cref="AppProject.Included"/>); or why they cannot be restored or
+    /// read (then the app cannot be analysed completely). Warnings: what the analysis cannot see.
     /// </summary>
-    public async Task<(Project Project, DocumentId DocumentId, string? Failure, IReadOnlyList<string> Warnings)> CreateProjectAsync(ReferenceResolver resolver, CancellationToken ct)
+    public async Task<AppProject> CreateProjectAsync(ReferenceResolver resolver, CancellationToken ct)
     {
         var references = new List<MetadataReference>(ReferenceResolver.FrameworkReferences);
-        var (packages, failure) = await resolver.ResolveFileBasedAppAsync(File.Path, ct).ConfigureAwait(false);
+        var (packages, otherSources, failure) = await resolver.ResolveFileBasedAppAsync(File.Path, ct).ConfigureAwait(false);
         references.AddRange(packages);
         if (failure is not null)
         {
@@ -139,7 +147,26 @@ internal sealed class FileBasedApp
 
         var name = Path.GetFileNameWithoutExtension(File.Path);
         var (project, documentId) = AdhocProjects.Create(name, File.Path, MaskedText, SourceCodeKind.Regular, references);
-        return (project, documentId, failure, warnings);
+        var included = new List<(DocumentId, TextFile)>();
+        foreach (var source in otherSources.Order(StringComparer.Ordinal))
+        {
+            TextFile file;
+            try
+            {
+                file = TextFile.Read(source);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                failure ??= $"{source}, which it includes (#:include), cannot be read: {ex.Message}";
+                continue;
+            }
+
+            var document = project.AddDocument(Path.GetFileName(source), SourceText.From(file.Text), filePath: source);
+            project = document.Project;
+            included.Add((document.Id, file));
+        }
+
+        return new AppProject(project, documentId, included, failure, warnings);
     }
 
     /// <summary>A #:project's project file: the path itself, or the one project file in the folder it names (as the SDK takes it).</summary>

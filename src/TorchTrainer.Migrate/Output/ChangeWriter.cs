@@ -29,6 +29,9 @@ internal sealed class ChangeWriter
     /// <summary>Claims a path for one unit of work, so that a file shared by two projects is rewritten once.</summary>
     public bool TryClaim(string path) => _claimed.TryAdd(RealPaths.Resolve(path) ?? Path.GetFullPath(path), 0);
 
+    /// <summary>Whether a unit claimed <paramref name="path"/> (<see cref="TryClaim"/>): it analysed the file.</summary>
+    public bool IsClaimed(string path) => _claimed.ContainsKey(RealPaths.Resolve(path) ?? Path.GetFullPath(path));
+
     public (ChangeOutcome Outcome, string? Message) Commit(FileChange change)
     {
         if (OutsideRoots(change.Path) is { } outside)

@@ -20,13 +20,19 @@ internal sealed class FileBasedAppUnit(UnitServices services, FileBasedApp app)
     {
         var path = app.File.Path;
         var result = new UnitResultBuilder(Name);
-        var (project, documentId, failure, warnings) = await app.CreateProjectAsync(services.Resolver, ct).ConfigureAwait(false);
+        var (project, documentId, included, failure, warnings) = await app.CreateProjectAsync(services.Resolver, ct).ConfigureAwait(false);
         result.Warnings.AddRange(warnings.Select(w => $"{Name}: {w}"));
         if (failure is not null)
         {
             result.NotAnalysed.Add(new NotAnalysed(Name, failure));
             return result.Build("not analysed");
         }
+
+        // The files the app includes (#:include) are compiled with it, and analysed and fixed as its own unless another
+        // app that includes them too took them first.
+        var mine = included.Where(i => services.Writer.TryClaim(i.File.Path)).ToDictionary(i => i.Id, i => i.File);
+        var paths = mine.Values.Select(f => f.Path).Append(path).ToHashSet(ChangeWriter.PathComparer);
+        bool Analysed(Microsoft.CodeAnalysis.Document d) => d.Id == documentId || mine.ContainsKey(d.Id);
 
         var parseOptions = (CSharpParseOptions)project.ParseOptions!;
         var variants = AppConfigurations.Of(app, PackageRestore.TargetFramework)
@@ -37,33 +43,48 @@ internal sealed class FileBasedAppUnit(UnitServices services, FileBasedApp app)
         var problems = new List<string>();
         foreach (var variant in variants)
         {
-            var engineResult = await services.Engine.RunAsync(variant.Project, d => d.Id == documentId, ct).ConfigureAwait(false);
+            var engineResult = await services.Engine.RunAsync(variant.Project, Analysed, ct).ConfigureAwait(false);
             problems.AddRange(engineResult.Problems);
-            var fixedText = engineResult.Changed.TryGetValue(documentId, out var texts) ? texts.New : analysed;
-            merge.AddFindings(MapFindings(engineResult.Initial, engineResult.Unfixed, analysed, fixedText, d => FromLineSpan(d, path), d => FromLineSpan(d, path)));
-            if (texts.New is not null)
+            foreach (var group in engineResult.Initial.GroupBy(f => f.DocumentId))
             {
-                merge.AddRewrite(path, analysed, texts.New, variant.Label);
+                var document = variant.Project.GetDocument(group.Key)!;
+                var file = document.FilePath!;
+                var oldText = engineResult.Changed.TryGetValue(group.Key, out var texts) ? texts.Old : await document.GetTextAsync(ct).ConfigureAwait(false);
+                merge.AddFindings(MapFindings(group, engineResult.Unfixed.Where(u => u.DocumentId == group.Key), oldText, texts.New ?? oldText,
+                    d => FromLineSpan(d, file), d => FromLineSpan(d, file)));
+            }
+
+            foreach (var (changedId, (oldText, newText)) in engineResult.Changed)
+            {
+                merge.AddRewrite(variant.Project.GetDocument(changedId)!.FilePath!, oldText, newText, variant.Label);
             }
         }
 
-        foreach (var hit in await InactiveCode.FindAsync(variants, p => p == path, ct).ConfigureAwait(false))
+        foreach (var hit in await InactiveCode.FindAsync(variants, paths.Contains, ct).ConfigureAwait(false))
         {
-            result.NotAnalysed.Add(new NotAnalysed($"{Name}:{hit.Line}", InactiveCode.Reason(hit, variants)));
+            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", InactiveCode.Reason(hit, variants)));
         }
 
-        foreach (var hit in await UnboundNames.FindAsync([.. variants.Select(v => v.Project)], d => d.Id == documentId, ct).ConfigureAwait(false))
+        foreach (var hit in await UnboundNames.FindAsync([.. variants.Select(v => v.Project)], Analysed, ct).ConfigureAwait(false))
         {
-            result.NotAnalysed.Add(new NotAnalysed($"{Name}:{hit.Line}", UnboundNames.Reason(hit)));
+            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", UnboundNames.Reason(hit)));
         }
 
         var outcomes = new List<(string, ChangeOutcome)>();
         foreach (var file in merge.Merged())
         {
+            var shown = services.Display(file.Path);
             if (file.Conflict is { } conflict)
             {
-                result.Errors.Add(VariantMerge.ConflictMessage(Name, conflict));
-                outcomes.Add((path, ChangeOutcome.WriteFailed));
+                result.Errors.Add(VariantMerge.ConflictMessage(shown, conflict));
+                outcomes.Add((file.Path, ChangeOutcome.WriteFailed));
+                continue;
+            }
+
+            if (!ChangeWriter.PathComparer.Equals(file.Path, path))
+            {
+                var original = mine.Values.First(f => ChangeWriter.PathComparer.Equals(f.Path, file.Path));
+                outcomes.Add((file.Path, services.Commit(new FileChange(file.Path, original.Text, file.Text!), result)));
                 continue;
             }
 
@@ -76,6 +97,6 @@ internal sealed class FileBasedAppUnit(UnitServices services, FileBasedApp app)
             outcomes.Add((path, services.Commit(new FileChange(path, app.File.Text, text), result)));
         }
 
-        return services.Record(result, merge.FixedPerRule(), problems.Distinct(), [.. merge.Findings], outcomes, 1);
+        return services.Record(result, merge.FixedPerRule(), problems.Distinct(), [.. merge.Findings], outcomes, paths.Count);
     }
 }

@@ -14,7 +14,11 @@ internal sealed record PackageRequest(string Id, string? Version)
 /// What a restore gave: the compile assemblies of every package in the closure and the version each package resolved
 /// to (id, case-insensitive), or the reason it failed.
 /// </summary>
-internal sealed record RestoreOutcome(IReadOnlyList<string> CompileAssemblies, IReadOnlyDictionary<string, string> Versions, string? Failure);
+internal sealed record RestoreOutcome(IReadOnlyList<string> CompileAssemblies, IReadOnlyDictionary<string, string> Versions, string? Failure)
+{
+    /// <summary>A file-based app's other C# files (<c>#:include</c>, globs expanded), as the SDK's virtual project compiles them.</summary>
+    public IReadOnlyList<string> OtherSources { get; init; } = [];
+}
 
 /// <summary>
 /// Restores packages the way the real tools do, with NuGet itself (the dotnet CLI), never by reading package folders by
@@ -59,12 +63,46 @@ internal sealed class PackageRestore(Action<string>? progress = null)
             // PublishAot=false: a file-based app publishes native AOT by default, which makes restore fetch the ILCompiler
             // and runtime packs; analysis needs only the compile assets, and a machine without those packs must not make
             // the app "not analysed". NuGetAudit=false: no vulnerability look-up either.
+            // The Compile items are the SDK's own answer to what the app compiles: #:include (SDK 10.0.300+) adds files,
+            // globs expanded, that the analysis must see as `dotnet build app.cs` does.
             var (exit, output) = await RunDotnetAsync(Path.GetDirectoryName(appPath)!,
-                ["restore", appPath, "-p:PublishAot=false", "-p:NuGetAudit=false", "-getProperty:ProjectAssetsFile"], ct).ConfigureAwait(false);
-            // -getProperty prints the property's value as the last line, whether the restore succeeded or not.
-            var assets = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.EndsWith("project.assets.json", StringComparison.Ordinal));
-            return Outcome(exit, output, assets, TargetFramework);
+                ["restore", appPath, "-p:PublishAot=false", "-p:NuGetAudit=false", "-getProperty:ProjectAssetsFile", "-getItem:Compile"], ct).ConfigureAwait(false);
+            var (assets, compile) = EvaluatedApp(output);
+            return Outcome(exit, output, assets, TargetFramework) with
+            {
+                OtherSources = compile.Where(f => !Output.ChangeWriter.PathComparer.Equals(Path.GetFullPath(f), Path.GetFullPath(appPath))).ToList(),
+            };
         });
+
+    /// <summary>
+    /// The JSON that <c>-getProperty</c> with <c>-getItem</c> prints after the restore's own lines: the assets file and
+    /// the Compile items' full paths. Nothing when the project could not be evaluated (its error lines say why).
+    /// </summary>
+    private static (string? AssetsFile, IReadOnlyList<string> Compile) EvaluatedApp(string output)
+    {
+        var text = output.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var start = text.StartsWith('{') ? 0 : text.IndexOf("\n{\n", StringComparison.Ordinal) + 1;
+        var end = text.LastIndexOf("\n}", StringComparison.Ordinal);
+        if ((start == 0 && !text.StartsWith('{')) || end < start)
+        {
+            return (null, []);
+        }
+
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(text[start..(end + 2)]);
+            var root = json.RootElement;
+            var assets = root.TryGetProperty("Properties", out var properties) && properties.TryGetProperty("ProjectAssetsFile", out var a) ? a.GetString() : null;
+            var compile = root.TryGetProperty("Items", out var items) && items.TryGetProperty("Compile", out var c)
+                ? c.EnumerateArray().Select(i => i.GetProperty("FullPath").GetString()).OfType<string>().ToList()
+                : [];
+            return (string.IsNullOrEmpty(assets) ? null : assets, compile);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return (null, []);
+        }
+    }
 
     private Task<RestoreOutcome> Cached(string key, Func<Task<RestoreOutcome>> restore) =>
         _cache.GetOrAdd(key, _ => new Lazy<Task<RestoreOutcome>>(restore)).Value;

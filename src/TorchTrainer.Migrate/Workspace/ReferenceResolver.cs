@@ -36,11 +36,11 @@ internal sealed class ReferenceResolver(Action<string>? progress = null)
         return (References(outcome), outcome.Failure);
     }
 
-    /// <summary>The compile assemblies of a file-based app's packages, restored by the SDK from its directives; or why not.</summary>
-    public async Task<(IReadOnlyList<MetadataReference> References, string? Failure)> ResolveFileBasedAppAsync(string appPath, CancellationToken ct)
+    /// <summary>The compile assemblies of a file-based app's packages, restored by the SDK from its directives, and its other C# files (#:include); or why not.</summary>
+    public async Task<(IReadOnlyList<MetadataReference> References, IReadOnlyList<string> OtherSources, string? Failure)> ResolveFileBasedAppAsync(string appPath, CancellationToken ct)
     {
         var outcome = await _restore.RestoreFileBasedAppAsync(Path.GetFullPath(appPath), ct).ConfigureAwait(false);
-        return (References(outcome), outcome.Failure);
+        return (References(outcome), outcome.OtherSources, outcome.Failure);
     }
 
     private List<MetadataReference> References(RestoreOutcome outcome) =>
