@@ -182,6 +182,27 @@ public sealed class ToFileBasedTests
     }
 
     [Fact]
+    public async Task An_import_an_app_cannot_include_is_not_converted_and_named_with_the_reason()
+    {
+        using var dir = new TempDir();
+        dir.Write("Statements.cs", "Console.WriteLine(\"runs\");\n");
+        dir.Write("Kernel.cs", "using Microsoft.DotNet.Interactive;\n\npublic static class Ask { }\n");
+        dir.Write("other.ipynb", Ipynb(("csharp", "var x = 1;")));
+        dir.Write("imports.ipynb", Ipynb(
+            ("csharp", "#!import Statements.cs\n#!import Kernel.cs\n#!import other.ipynb\n#!import Missing.cs"),
+            ("csharp", "Console.WriteLine(1);")));
+
+        var run = await Tool.RunAsync(dir.Path, "--to-file-based", "imports.ipynb");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("cell 1: #!import Statements.cs: the file runs statements", run.Error);
+        Assert.Contains("cell 1: #!import Kernel.cs: the file uses the kernel's API (Microsoft.DotNet.Interactive)", run.Error);
+        Assert.Contains("cell 1: #!import other.ipynb: an imported notebook or script runs its cells", run.Error);
+        Assert.Contains("cell 1: #!import Missing.cs: cannot be read", run.Error);
+        Assert.DoesNotContain("\n#:include ", dir.Text("imports.cs")); // each import is a NOT CONVERTED comment
+    }
+
+    [Fact]
     public async Task A_kernel_the_notebook_connects_is_left_out_like_any_other_language_not_read_as_CSharp()
     {
         // As dotnet/interactive's samples do: #!connect adds a kernel (mssql: sql-NAME, kql: kql-NAME, others: NAME)

@@ -112,7 +112,7 @@ internal sealed class ConversionRunner(MigrateOptions options, AnalyzerSet analy
             return;
         }
 
-        var converted = await NotebookConverter.ConvertAsync(file, resolver.Packages, ct).ConfigureAwait(false);
+        var converted = await NotebookConverter.ConvertAsync(file, Path.GetDirectoryName(Path.GetFullPath(target))!, resolver.Packages, ct).ConfigureAwait(false);
         if (converted.Errors.Count > 0)
         {
             _failures.AddRange(converted.Errors.Select(e => $"{name}: could not convert: {e}"));

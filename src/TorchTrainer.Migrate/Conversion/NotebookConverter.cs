@@ -60,7 +60,8 @@ internal static class NotebookConverter
         ["kql"] = "KQL", ["mermaid"] = "Mermaid", ["http"] = "HTTP", ["python"] = "Python", ["r"] = "R", ["value"] = "value",
     };
 
-    public static async Task<ConversionResult> ConvertAsync(TextFile file, PackageRestore restore, CancellationToken ct)
+    /// <summary>Converts <paramref name="file"/> into the text of an app to be written in <paramref name="appFolder"/> (the paths it includes are relative to it).</summary>
+    public static async Task<ConversionResult> ConvertAsync(TextFile file, string appFolder, PackageRestore restore, CancellationToken ct)
     {
         var result = new ConversionResult { NotebookPath = file.Path };
         IReadOnlyList<NotebookSection> sections;
@@ -74,7 +75,7 @@ internal static class NotebookConverter
             return result;
         }
 
-        var directives = new KernelDirectives();
+        var directives = new KernelDirectives(Path.GetDirectoryName(Path.GetFullPath(file.Path))!);
         var usings = new List<string>(KernelUsings.Select(u => $"using {u};"));
         var blocks = new List<(string Text, int Cell, bool IsCode, IReadOnlyList<string> Types)>();
         var displays = false;
@@ -129,6 +130,13 @@ internal static class NotebookConverter
         foreach (var (id, version) in result.Packages)
         {
             app.Append($"#:package {id}@{version}\n");
+        }
+
+        foreach (var (included, cell, line) in directives.Includes.DistinctBy(i => i.Path, ChangeWriter.PathComparer))
+        {
+            var relative = Path.GetRelativePath(appFolder, included).Replace('\\', '/');
+            app.Append($"#:include {relative}\n");
+            result.Notes.Add($"cell {cell}: {line} → #:include {relative} (the .NET SDK 10.0.300 or later)");
         }
 
         // As the kernel compiled and ran the cells: its own usings (written below), no nullable analysis, JIT (no AOT analysis).

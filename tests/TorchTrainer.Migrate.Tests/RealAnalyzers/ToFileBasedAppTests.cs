@@ -143,6 +143,41 @@ public sealed class ToFileBasedAppTests(PackedPackage package, ITestOutputHelper
     }
 
     [Fact]
+    public async Task An_imported_CSharp_file_becomes_an_include_and_the_app_written_elsewhere_runs_and_is_checked_with_it()
+    {
+        // As Semantic Kernel's notebooks do (#!import config/Settings.cs): the kernel runs the file's types as a
+        // submission; the app includes the file (#:include, SDK 10.0.300+) by a path relative to where it is written.
+        var dir = package.CreateFolder("import-" + Guid.NewGuid().ToString("N")[..8]);
+        package.WriteNuGetConfig(dir);
+        Directory.CreateDirectory(Path.Combine(dir, "nb", "lib"));
+        File.WriteAllText(Path.Combine(dir, "nb", "lib", "Report.cs"), """
+            using TorchTrainer;
+
+            public static class Report
+            {
+                public static string Last(TrainingResults r) => $"last: {r.LossHistory[^1]:F2}";
+            }
+
+            """);
+        File.WriteAllText(Path.Combine(dir, "nb", "report.ipynb"), ToFileBasedTests.Ipynb(
+            ("csharp", $"#r \"nuget: TorchTrainer, {package.Version}\"\n#!import lib/Report.cs"),
+            ("csharp", $"using TorchTrainer;\nvar results = TrainingResults.FromMetrics({Rows});\nConsole.WriteLine(Report.Last(results));")));
+
+        var convert = await Tool(dir, "--to-file-based", "nb/report.ipynb", "--out", "apps");
+
+        Assert.True(convert.ExitCode == 0, convert.ToString());
+        Assert.Contains("note: cell 1: #!import lib/Report.cs → #:include ../nb/lib/Report.cs", convert.Output);
+        var app = File.ReadAllText(Path.Combine(dir, "apps", "report.cs"));
+        Assert.Contains("\n#:include ../nb/lib/Report.cs\n", app);
+        Assert.Equal(["last: 2.50"], ProgramLines(package.Run(Path.Combine(dir, "apps"), "run", "report.cs").StdOut));
+
+        // The app and the file it includes are checked together: the legacy read in Report.cs is found there.
+        var check = await Tool(dir, "--check", "apps/report.cs");
+        Assert.True(check.ExitCode == 2, check.ToString()); // found (1), and the included file is outside the app's folder (2)
+        Assert.Contains("1 legacy use(s) found", check.Output);
+    }
+
+    [Fact]
     public async Task TrainingReport_sample_converts_to_an_app_that_prints_the_final_metrics_through_the_v4_api()
     {
         var dir = package.CreateFolder("report-" + Guid.NewGuid().ToString("N")[..8]);
