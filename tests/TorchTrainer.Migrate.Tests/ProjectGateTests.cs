@@ -206,6 +206,30 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_project_whose_intermediate_folder_names_the_configuration_is_decided_from_the_assets_its_restore_wrote()
+    {
+        // As TorchSharp's own build does (bin/obj/AnyCPU.Debug/): a restore without a configuration writes the Debug
+        // folder's assets file, and Release's, which the gate evaluates, does not exist.
+        using var ws = new GateRoot();
+        ws.Write("Directory.Build.props", "<Project><PropertyGroup><Configuration Condition=\"'$(Configuration)' == ''\">Debug</Configuration>"
+            + "<BaseIntermediateOutputPath>$(MSBuildThisFileDirectory)artifacts/obj/$(Configuration)/$(MSBuildProjectName)/</BaseIntermediateOutputPath></PropertyGroup></Project>");
+        ws.Project("App", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        const string code = "namespace App;\n\npublic static class Report\n{\n    public static double Last(TorchTrainer.TrainingResults r) => r.LossHistory[^1];\n}\n";
+        ws.Write("App/Report.cs", code);
+
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 1, check.ToString());
+        Assert.True(File.Exists(ws.At("artifacts/obj/Debug/App/project.assets.json")), "the restore writes the default configuration's assets");
+        Assert.Contains("1 legacy use(s) found", check.Output);
+
+        var apply = await Tool.RunAsync(ws.Root, "App/App.csproj");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Equal(code.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), ws.Text("App/Report.cs"));
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_project_that_gets_TorchTrainer_only_through_another_package_is_restored_found_and_migrated()
     {
         using var ws = new GateRoot();

@@ -157,7 +157,16 @@ internal static class ProjectGate
             return new GateDecision(path, GateVerdict.TorchTrainerItself, "TorchTrainer itself", []);
         }
 
-        var assets = ReadAssets(outer);
+        Assets assets;
+        try
+        {
+            assets = ReadAssets(RestoredConfiguration(evaluator, path, outer));
+        }
+        catch (Exception ex) when (ex is Microsoft.Build.Exceptions.InvalidProjectFileException or IOException or UnauthorizedAccessException)
+        {
+            return NotAnalysed($"MSBuild evaluation failed: {ex.Message.Trim()} ({EvaluationFix})");
+        }
+
         if (assets.Error is { } assetsError)
         {
             return NotAnalysed(restore is null ? $"{assetsError} (run dotnet restore first, or drop --no-restore)" : assetsError);
@@ -319,7 +328,19 @@ internal static class ProjectGate
     /// Reads the restore output: an SDK project without it was never restored; its "logs" hold the restore's errors;
     /// its "libraries" name every package and project in the closure, transitive ones included.
     /// </summary>
-    private static Assets ReadAssets(ProjectInstance project)
+    /// <summary>
+    /// The evaluation whose assets file a restore without a configuration (ours, or the user's <c>dotnet restore</c>)
+    /// writes: the project's default configuration, whose intermediate folder may name the configuration
+    /// (TorchSharp's <c>bin/obj/AnyCPU.Debug/</c>), so that Release's assets file is missing or stale. Where both name
+    /// the same file (an obj folder for every configuration), the Release evaluation is that one.
+    /// </summary>
+    private static ProjectInstance RestoredConfiguration(GateEvaluator evaluator, string path, ProjectInstance release)
+    {
+        var restored = evaluator.Evaluate(path, null, null);
+        return string.Equals(AssetsPath(restored), AssetsPath(release), StringComparison.Ordinal) ? release : restored;
+    }
+
+    private static string AssetsPath(ProjectInstance project)
     {
         var path = project.GetPropertyValue("ProjectAssetsFile");
         if (path.Length == 0)
@@ -327,7 +348,12 @@ internal static class ProjectGate
             path = Path.Combine(project.GetPropertyValue("MSBuildProjectExtensionsPath"), "project.assets.json");
         }
 
-        path = Path.GetFullPath(Path.Combine(project.Directory, path));
+        return Path.GetFullPath(Path.Combine(project.Directory, path));
+    }
+
+    private static Assets ReadAssets(ProjectInstance project)
+    {
+        var path = AssetsPath(project);
         var usesRestore = string.Equals(project.GetPropertyValue("UsingMicrosoftNETSdk"), "true", StringComparison.OrdinalIgnoreCase)
             || project.GetItems("PackageReference").Count > 0;
         if (!File.Exists(path))
