@@ -230,6 +230,65 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_key_set_at_run_time_that_can_be_a_legacy_key_is_not_analysed_and_one_that_cannot_passes()
+    {
+        // TRN0002 sees constant keys only; TorchTrainer 5.0 throws on r[key] when key holds "loss_history".
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        const string safe = """
+            using TorchTrainer;
+
+            namespace App;
+
+            public static class Report
+            {
+                public static void All(TrainingResults r, string[] args)
+                {
+                    foreach (var key in r.Keys) { System.Console.WriteLine(r[key]); }
+                    System.Console.WriteLine(r[args[0]]);
+                }
+            }
+
+            """;
+        ws.Write("App/Report.cs", safe);
+        var clean = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+        Assert.True(clean.ExitCode == 0, clean.ToString()); // keys from the results or the user: nothing to tell
+
+        ws.Write("App/Keys.cs", """
+            using TorchTrainer;
+
+            namespace App;
+
+            public static class Keys
+            {
+                public static readonly string Loss = "loss_history";
+
+                public static object? Pick(TrainingResults r, bool validation)
+                {
+                    var key = validation ? "val_loss_history" : "final_loss";
+                    return r[key];
+                }
+
+                public static object? Field(TrainingResults r) => r[Loss];
+
+                public static object? Read(TrainingResults r, string name) => r[name];
+
+                public static object? Caller(TrainingResults r) => Read(r, "loss_history");
+            }
+
+            """);
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        var error = check.Error.Replace('\\', '/');
+        Assert.Contains("error: not analysed: App/Keys.cs:12: the string-keyed view is read with a key set at run time, which can be the legacy key \"val_loss_history\" (set at line 11)", error);
+        Assert.Contains("error: not analysed: App/Keys.cs:15: the string-keyed view is read with a key set at run time, which can be the legacy key \"loss_history\" (set at line 7)", error);
+        Assert.Contains("error: not analysed: App/Keys.cs:17: the string-keyed view is read with a key set at run time, which can be the legacy key \"loss_history\" (set at line 19)", error);
+        Assert.DoesNotContain("App/Report.cs", error);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_project_that_gets_TorchTrainer_only_through_another_package_is_restored_found_and_migrated()
     {
         using var ws = new GateRoot();

@@ -70,6 +70,11 @@ internal sealed class FileBasedAppUnit(UnitServices services, FileBasedApp app)
             result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", UnboundNames.Reason(hit)));
         }
 
+        foreach (var hit in await RuntimeKeys.FindAsync([.. variants.Select(v => v.Project)], Analysed, ct).ConfigureAwait(false))
+        {
+            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", RuntimeKeys.Reason(hit, RuntimeKeys.SetAt(hit, services.Display))));
+        }
+
         var outcomes = new List<(string, ChangeOutcome)>();
         foreach (var file in merge.Merged())
         {

@@ -80,14 +80,21 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
         }
 
         var findings = MapFindings(engineResult.Initial, engineResult.Unfixed, analysed, fixedText, d => Locate(d, false), d => Locate(d, true)).ToList();
+        // A place of the analysed script as the notebook shows it: its file line and cell.
+        string PlaceOf(int position) => InNotebook(position) switch
+        {
+            var (fileLine, _, detail) => detail is null ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})",
+            null => Name,
+        };
+
         foreach (var hit in await UnboundNames.FindAsync([project], d => d.Id == documentId, ct).ConfigureAwait(false))
         {
-            var place = InNotebook(hit.Position) switch
-            {
-                var (fileLine, _, detail) => detail is null ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})",
-                null => Name,
-            };
-            result.NotAnalysed.Add(new NotAnalysed(place, UnboundNames.Reason(hit)));
+            result.NotAnalysed.Add(new NotAnalysed(PlaceOf(hit.Position), UnboundNames.Reason(hit)));
+        }
+
+        foreach (var hit in await RuntimeKeys.FindAsync([project], d => d.Id == documentId, ct).ConfigureAwait(false))
+        {
+            result.NotAnalysed.Add(new NotAnalysed(PlaceOf(hit.Position), RuntimeKeys.Reason(hit, PlaceOf(hit.SetPosition))));
         }
 
         var outcomes = new List<(string, ChangeOutcome)>();
