@@ -54,7 +54,8 @@ internal static class InputResolver
                     Add(inputs.Projects, path, seen);
                     break;
                 case ".ipynb" or ".dib":
-                    inputs.Roots.Add(path);
+                    // Its folder, as a project's: the C# files it imports (#!import helpers.cs) are its own to fix.
+                    inputs.Roots.Add(Path.GetDirectoryName(path)!);
                     Add(inputs.Notebooks, path, seen);
                     break;
                 case ".cs":

@@ -154,6 +154,9 @@ internal sealed partial class NotebookScript
             .SelectMany(l => Units.LegacyNames.Pattern.Matches(text.Substring(l.line.Start, l.line.Length))
                 .Select(m => new OtherLanguageUse(cellIndex, l.index, m.Value, l.line.Kernel!)));
 
+    /// <summary>The using directives of a C# file a notebook imports, each as a global using (they apply to the cells after it).</summary>
+    public static IEnumerable<string> GlobalUsings(string fileText) => UsingDirectives(fileText);
+
     /// <summary>A cell's using directives (a submission's usings come first, as in a script), each as a global using.</summary>
     private static IEnumerable<string> UsingDirectives(string cellCode)
     {

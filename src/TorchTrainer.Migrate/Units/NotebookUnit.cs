@@ -24,7 +24,10 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
                 + "(the TRN0001 and TRN0002 rule pages give each rewrite)"));
         }
 
-        foreach (var hit in LoadedScriptUses())
+        // C# files the notebook imports (#!import helpers.cs): compiled with the cells, as the kernel runs them before the
+        // cells after, and analysed and fixed with them unless another input took them first.
+        var imports = ImportedSources();
+        foreach (var hit in LoadedScriptUses(imports.Select(i => i.Load).ToHashSet()))
         {
             result.NotAnalysed.Add(hit);
         }
@@ -49,8 +52,22 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
         // cell's plain statement, e.g. Console.WriteLine(results.LossHistory[^1]), went unreported. The C# compiler still
         // binds statements after type declarations and a cell's trailing expression (with errors, which the analyzers
         // do not mind), so every cell is analysed; each cell's usings are hoisted as global usings (NotebookScript).
-        var (project, documentId) = AdhocProjects.Create(Path.GetFileNameWithoutExtension(path), path, script.Text, SourceCodeKind.Regular, resolved.References, script.HoistedUsings);
-        var engineResult = await services.Engine.RunAsync(project, d => d.Id == documentId, ct).ConfigureAwait(false);
+        // An imported file's usings apply to the cells after it, as a submission's do.
+        var usings = script.HoistedUsings.Concat(imports.SelectMany(i => NotebookScript.GlobalUsings(i.File.Text))).Distinct(StringComparer.Ordinal);
+        var (project, documentId) = AdhocProjects.Create(Path.GetFileNameWithoutExtension(path), path, script.Text, SourceCodeKind.Regular, resolved.References, usings);
+        var imported = new Dictionary<DocumentId, TextFile>();
+        foreach (var (_, file) in imports)
+        {
+            var document = project.AddDocument(Path.GetFileName(file.Path), SourceText.From(file.Text), filePath: file.Path);
+            project = document.Project;
+            if (services.Writer.TryClaim(file.Path))
+            {
+                imported[document.Id] = file; // another input's (two notebooks import one file): compiled here, analysed there
+            }
+        }
+
+        bool Analysed(Document d) => d.Id == documentId || imported.ContainsKey(d.Id);
+        var engineResult = await services.Engine.RunAsync(project, Analysed, ct).ConfigureAwait(false);
         var analysed = await project.GetDocument(documentId)!.GetTextAsync(ct).ConfigureAwait(false);
         var fixedText = engineResult.Changed.TryGetValue(documentId, out var texts) ? texts.New : analysed;
 
@@ -79,25 +96,42 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
                 lineSpan.EndLinePosition.Line + 1, lineSpan.EndLinePosition.Character + 1, notebook is DibNotebook ? null : "in the combined C# script");
         }
 
-        var findings = MapFindings(engineResult.Initial, engineResult.Unfixed, analysed, fixedText, d => Locate(d, false), d => Locate(d, true)).ToList();
-        // A place of the analysed script as the notebook shows it: its file line and cell.
-        string PlaceOf(int position) => InNotebook(position) switch
+        var findings = MapFindings(engineResult.Initial.Where(f => f.DocumentId == documentId), engineResult.Unfixed.Where(u => u.DocumentId == documentId),
+            analysed, fixedText, d => Locate(d, false), d => Locate(d, true)).ToList();
+        foreach (var (id, file) in imported)
         {
-            var (fileLine, _, detail) => detail is null ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})",
-            null => Name,
-        };
-
-        foreach (var hit in await UnboundNames.FindAsync([project], d => d.Id == documentId, ct).ConfigureAwait(false))
-        {
-            result.NotAnalysed.Add(new NotAnalysed(PlaceOf(hit.Position), UnboundNames.Reason(hit)));
+            var original = SourceText.From(file.Text);
+            findings.AddRange(MapFindings(engineResult.Initial.Where(f => f.DocumentId == id), engineResult.Unfixed.Where(u => u.DocumentId == id),
+                original, engineResult.Changed.TryGetValue(id, out var changed) ? changed.New : original, d => FromLineSpan(d, file.Path), d => FromLineSpan(d, file.Path)));
         }
 
-        foreach (var hit in await RuntimeKeys.FindAsync([project], d => d.Id == documentId, ct).ConfigureAwait(false))
+        // A place as the user reads it: in the notebook, its file line and cell; in an imported file, its line.
+        string PlaceOf(string file, int position, int line) => !ChangeWriter.PathComparer.Equals(file, path) ? $"{services.Display(file)}:{line}"
+            : InNotebook(position) switch
+            {
+                var (fileLine, _, detail) => detail is null ? $"{Name}:{fileLine}" : $"{Name}:{fileLine} ({detail})",
+                null => Name,
+            };
+
+        foreach (var hit in await UnboundNames.FindAsync([project], Analysed, ct).ConfigureAwait(false))
         {
-            result.NotAnalysed.Add(new NotAnalysed(PlaceOf(hit.Position), RuntimeKeys.Reason(hit, PlaceOf(hit.SetPosition))));
+            result.NotAnalysed.Add(new NotAnalysed(PlaceOf(hit.Path, hit.Position, hit.Line), UnboundNames.Reason(hit)));
+        }
+
+        foreach (var hit in await RuntimeKeys.FindAsync([project], Analysed, ct).ConfigureAwait(false))
+        {
+            result.NotAnalysed.Add(new NotAnalysed(PlaceOf(hit.Path, hit.Position, hit.Line), RuntimeKeys.Reason(hit, PlaceOf(hit.SetPath, hit.SetPosition, hit.SetLine))));
         }
 
         var outcomes = new List<(string, ChangeOutcome)>();
+        foreach (var (id, file) in imported)
+        {
+            if (engineResult.Changed.TryGetValue(id, out var changed))
+            {
+                outcomes.Add((file.Path, services.Commit(new FileChange(file.Path, file.Text, changed.New.ToString()), result)));
+            }
+        }
+
         if (engineResult.Changed.Count > 0)
         {
             var (cells, rejected) = script.MapBack(analysed, fixedText, notebook.File.NewLine);
@@ -112,17 +146,35 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
             }
         }
 
-        return services.Record(result, engineResult, findings, outcomes, 1);
+        return services.Record(result, engineResult, findings, outcomes, 1 + imported.Count);
+    }
+
+    /// <summary>The readable C# files the notebook's <c>#!import</c> lines name (a notebook or script it imports is not one).</summary>
+    private List<(LoadedScript Load, TextFile File)> ImportedSources()
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(notebook.File.Path))!;
+        var sources = new List<(LoadedScript, TextFile)>();
+        foreach (var load in notebook.Script.LoadedScripts.Where(l => l.Directive == "#!import" && l.Path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)))
+        {
+            var full = Path.GetFullPath(Path.Combine(folder, load.Path));
+            if (sources.All(s => !ChangeWriter.PathComparer.Equals(s.Item2.Path, full)) && TextFile.TryRead(full) is { Error: null })
+            {
+                sources.Add((load, TextFile.Read(full)));
+            }
+        }
+
+        return sources;
     }
 
     /// <summary>
     /// What a <c>#load</c>-ed script or <c>#!import</c>-ed notebook holds that the gate cannot pass: it is not one of the
     /// analysed cells, so each legacy name in it is named, and so is one that is not there (what it would run cannot be known).
+    /// The C# files it imports (<paramref name="analysed"/>) are analysed with the cells.
     /// </summary>
-    private IEnumerable<NotAnalysed> LoadedScriptUses()
+    private IEnumerable<NotAnalysed> LoadedScriptUses(IReadOnlySet<LoadedScript> analysed)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(notebook.File.Path))!;
-        foreach (var load in notebook.Script.LoadedScripts)
+        foreach (var load in notebook.Script.LoadedScripts.Where(l => !analysed.Contains(l)))
         {
             var place = Place(load.CellIndex, load.Line);
             var full = Path.GetFullPath(Path.Combine(folder, load.Path));

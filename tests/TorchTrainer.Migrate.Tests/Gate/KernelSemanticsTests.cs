@@ -103,6 +103,32 @@ public sealed class KernelSemanticsTests
     }
 
     [Fact]
+    public async Task A_CSharp_file_the_notebook_imports_is_compiled_before_the_cells_after_it_and_checked_and_fixed_with_them()
+    {
+        // As Semantic Kernel's notebooks import config/Settings.cs: the kernel runs the file before the cells after it,
+        // its types and usings apply there, and its legacy uses are the notebook's to fix.
+        using var dir = new TempDir();
+        using var outside = new Bystander(dir.Path);
+        RealTorchTrainer.WriteNuGetConfig(dir.Path);
+        const string report = "using TorchTrainer;\n\npublic static class Report\n{\n    public static double Last(TrainingResults r) => r.LossHistory[^1];\n}\n";
+        dir.Write("lib/Report.cs", report);
+        string[] cells = [$"{RealTorchTrainer.NotebookReference}\n#!import lib/Report.cs", $"{Results}\nConsole.WriteLine(Report.Last(r));\n{LegacyUse}"];
+        dir.Write("report.ipynb", Ipynb(cells));
+
+        var check = await Tool.RunAsync(dir.Path, "--check", "report.ipynb");
+        Assert.True(check.ExitCode == 1, check.ToString()); // `using TorchTrainer;` only in the imported file: the cells still bind
+        Assert.Contains("2 legacy use(s) found", check.Output);
+
+        var migrate = await Tool.RunAsync(dir.Path, "report.ipynb");
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+        Assert.Equal(report.ReplaceOnce("r.LossHistory[^1]", "r.FinalLoss"), dir.Text("lib/Report.cs"));
+        Assert.Equal([cells[0], cells[1].Replace(LegacyUse, MigratedUse, StringComparison.Ordinal)], Cells(dir.Text("report.ipynb")));
+        var after = await Tool.RunAsync(dir.Path, "--check", "report.ipynb");
+        Assert.True(after.ExitCode == 0, after.ToString());
+        outside.AssertUntouched();
+    }
+
+    [Fact]
     public async Task An_unknown_magic_is_reported_with_its_cell_and_the_cell_is_still_analysed()
     {
         using var dir = new TempDir();
