@@ -10,8 +10,6 @@ namespace TorchTrainer.Migrate.Workspace;
 /// </summary>
 internal static class MsBuildInputs
 {
-    private static readonly TimeSpan StillRestoringEvery = TimeSpan.FromSeconds(30);
-
     internal sealed record Prepared(
         IReadOnlyList<MsBuildLoader.Partition> Partitions,
         IReadOnlyDictionary<string, GateDecision> Decisions,
@@ -52,14 +50,8 @@ internal static class MsBuildInputs
             progress($"restoring {survey.NeedRestore.Count} project(s) that can get packages"
                 + (survey.Settled.Count > 0 ? $" ({survey.Settled.Count} other(s) need no restore)" : ""));
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var restoring = DotnetRestore.RunAsync(listed, standalone, survey.NeedRestore.ToHashSet(Output.ChangeWriter.PathComparer), scratchFolder, ct);
-            // A package source that does not answer keeps NuGet retrying for minutes, with nothing printed meanwhile.
-            while (await Task.WhenAny(restoring, Task.Delay(StillRestoringEvery, ct)).ConfigureAwait(false) != restoring)
-            {
-                progress($"still restoring, {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0} s so far (downloading packages, or retrying a package source that does not answer)");
-            }
-
-            restored = await restoring.ConfigureAwait(false);
+            restored = await Heartbeat.WhileAsync(DotnetRestore.RunAsync(listed, standalone, survey.NeedRestore.ToHashSet(Output.ChangeWriter.PathComparer), scratchFolder, ct),
+                "restoring", progress, ct).ConfigureAwait(false);
             failures.AddRange(restored.OtherErrors.Select(e => $"restore failure: {e}"));
             detail($"restored {survey.NeedRestore.Count} project(s) in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
         }

@@ -51,7 +51,7 @@ internal sealed class PackageRestore(Action<string>? progress = null)
         {
             // A first restore can download for minutes (TorchSharp's native libraries are hundreds of MB): say so.
             progress?.Invoke($"restoring {string.Join(", ", packages)} with NuGet (for notebooks in {folder})");
-            return RestoreGeneratedProjectAsync(folder, packages, extraSources, ct);
+            return Heartbeat.WhileAsync(RestoreGeneratedProjectAsync(folder, packages, extraSources, ct), $"restoring {string.Join(", ", packages)}", progress, ct);
         });
     }
 
@@ -65,8 +65,9 @@ internal sealed class PackageRestore(Action<string>? progress = null)
             // the app "not analysed". NuGetAudit=false: no vulnerability look-up either.
             // The Compile items are the SDK's own answer to what the app compiles: #:include (SDK 10.0.300+) adds files,
             // globs expanded, that the analysis must see as `dotnet build app.cs` does.
-            var (exit, output) = await RunDotnetAsync(Path.GetDirectoryName(appPath)!,
-                ["restore", appPath, "-p:PublishAot=false", "-p:NuGetAudit=false", "-getProperty:ProjectAssetsFile", "-getItem:Compile"], ct).ConfigureAwait(false);
+            var (exit, output) = await Heartbeat.WhileAsync(RunDotnetAsync(Path.GetDirectoryName(appPath)!,
+                ["restore", appPath, "-p:PublishAot=false", "-p:NuGetAudit=false", "-getProperty:ProjectAssetsFile", "-getItem:Compile"], ct),
+                $"restoring the packages of {Path.GetFileName(appPath)}", progress, ct).ConfigureAwait(false);
             var (assets, compile) = EvaluatedApp(output);
             return Outcome(exit, output, assets, TargetFramework) with
             {
