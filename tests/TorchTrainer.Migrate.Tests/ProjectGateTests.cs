@@ -289,6 +289,58 @@ public sealed class ProjectGateTests
     }
 
     [Fact]
+    public async Task A_legacy_member_looked_up_by_name_on_the_results_is_not_analysed_and_one_on_a_type_of_the_users_own_passes()
+    {
+        // typeof(TrainingResults).GetProperty("LossHistory") finds nothing in TorchTrainer 5.0, at run time.
+        using var ws = new GateRoot();
+        ws.Project("App", Tfm("net10.0"), packageVersion: RealTorchTrainer.PackageVersion);
+        const string own = """
+            using System.Linq.Expressions;
+
+            namespace App;
+
+            public sealed class Row { public double[] LossHistory { get; } = []; }
+
+            public static class Columns
+            {
+                public static object? Own(Row row) => typeof(Row).GetProperty("LossHistory")?.GetValue(row);
+
+                public static Expression Tree() => Expression.Property(Expression.Parameter(typeof(Row), "row"), "LossHistory");
+            }
+
+            """;
+        ws.Write("App/Columns.cs", own);
+        var clean = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+
+        ws.Write("App/Report.cs", """
+            using System.Linq.Expressions;
+            using TorchTrainer;
+
+            namespace App;
+
+            public static class Report
+            {
+                public static object? Typed(TrainingResults r) => typeof(TrainingResults).GetProperty("LossHistory")?.GetValue(r);
+
+                public static object? Boxed(object results) => results.GetType().GetProperty("ValLossHistory")?.GetValue(results);
+
+                public static Expression Tree() => Expression.Property(Expression.Parameter(typeof(TrainingResults), "r"), "LossHistory");
+            }
+
+            """);
+        var check = await Tool.RunAsync(ws.Root, "--check", "App/App.csproj");
+
+        Assert.True(check.ExitCode == 2, check.ToString());
+        var error = check.Error.Replace('\\', '/');
+        Assert.Contains("error: not analysed: App/Report.cs:8: 'LossHistory' is looked up by name (Type.GetProperty)", error);
+        Assert.Contains("error: not analysed: App/Report.cs:10: 'ValLossHistory' is looked up by name (Type.GetProperty)", error);
+        Assert.Contains("error: not analysed: App/Report.cs:12: 'LossHistory' is looked up by name (Expression.Property)", error);
+        Assert.DoesNotContain("App/Columns.cs", error);
+        Assert.Equal(ws.Outside, ws.Hash());
+    }
+
+    [Fact]
     public async Task A_project_that_gets_TorchTrainer_only_through_another_package_is_restored_found_and_migrated()
     {
         using var ws = new GateRoot();

@@ -75,6 +75,11 @@ internal sealed class FileBasedAppUnit(UnitServices services, FileBasedApp app)
             result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", RuntimeKeys.Reason(hit, RuntimeKeys.SetAt(hit, services.Display))));
         }
 
+        foreach (var hit in await ReflectedNames.FindAsync([.. variants.Select(v => v.Project)], Analysed, ct).ConfigureAwait(false))
+        {
+            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", ReflectedNames.Reason(hit)));
+        }
+
         var outcomes = new List<(string, ChangeOutcome)>();
         foreach (var file in merge.Merged())
         {

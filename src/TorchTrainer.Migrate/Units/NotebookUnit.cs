@@ -123,6 +123,11 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
             result.NotAnalysed.Add(new NotAnalysed(PlaceOf(hit.Path, hit.Position, hit.Line), RuntimeKeys.Reason(hit, PlaceOf(hit.SetPath, hit.SetPosition, hit.SetLine))));
         }
 
+        foreach (var hit in await ReflectedNames.FindAsync([project], Analysed, ct).ConfigureAwait(false))
+        {
+            result.NotAnalysed.Add(new NotAnalysed(PlaceOf(hit.Path, hit.Position, hit.Line), ReflectedNames.Reason(hit)));
+        }
+
         var outcomes = new List<(string, ChangeOutcome)>();
         foreach (var (id, file) in imported)
         {

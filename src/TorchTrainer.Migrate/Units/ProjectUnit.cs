@@ -141,6 +141,11 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
             result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", RuntimeKeys.Reason(hit, RuntimeKeys.SetAt(hit, services.Display))));
         }
 
+        foreach (var hit in await ReflectedNames.FindAsync([.. variants.Select(v => v.Project)], d => d.FilePath is { } p && mine.Contains(p), ct).ConfigureAwait(false))
+        {
+            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", ReflectedNames.Reason(hit)));
+        }
+
         // Legacy names in code the analyzers cannot see: Razor markup, generated-looking sources, files no configuration compiles.
         IEnumerable<LegacyNames.Unseen> unseen =
         [
