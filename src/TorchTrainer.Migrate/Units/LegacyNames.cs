@@ -5,12 +5,19 @@ using TorchTrainer.Contract;
 namespace TorchTrainer.Migrate.Units;
 
 /// <summary>
-/// The legacy names as text — TRN0001's members and TRN0002's keys (quoted), from the contract's one list of names —
-/// for code the analyzers cannot see: C# no configuration compiles, notebook lines in another .NET language, Razor
-/// markup, scripts a notebook loads, C# files nothing compiles.
+/// The legacy names — TRN0001's members and TRN0002's keys, from the contract's one list of names — for the gate's own
+/// scans: as sets for the semantic ones (UnboundNames, RuntimeKeys, ReflectedNames), and as text (keys quoted) for code
+/// the analyzers cannot see: C# no configuration compiles, notebook lines in another .NET language, Razor markup,
+/// scripts a notebook loads, C# files nothing compiles.
 /// </summary>
 internal static class LegacyNames
 {
+    /// <summary>TRN0001's legacy members, by name.</summary>
+    public static readonly IReadOnlySet<string> Members = new HashSet<string>(StringComparer.Ordinal) { ContractMembers.LossHistory, ContractMembers.ValLossHistory };
+
+    /// <summary>TRN0002's legacy keys of the string-keyed view.</summary>
+    public static readonly IReadOnlySet<string> Keys = new HashSet<string>(StringComparer.Ordinal) { KeyNames.LossHistory, KeyNames.ValLossHistory };
+
     public static readonly Regex Pattern = new(
         $@"\b({Regex.Escape(ContractMembers.LossHistory)}|{Regex.Escape(ContractMembers.ValLossHistory)})\b|""({Regex.Escape(KeyNames.LossHistory)}|{Regex.Escape(KeyNames.ValLossHistory)})""",
         RegexOptions.CultureInvariant);

@@ -14,8 +14,6 @@ namespace TorchTrainer.Migrate.Units;
 /// </summary>
 internal static class ReflectedNames
 {
-    private static readonly HashSet<string> Members = new(StringComparer.Ordinal) { ContractMembers.LossHistory, ContractMembers.ValLossHistory };
-
     /// <summary>A member named by a string: its file, position, (1-based) line, the name and the API that looks it up.</summary>
     internal sealed record Hit(string Path, int Position, int Line, string Name, string Api);
 
@@ -33,7 +31,7 @@ internal static class ReflectedNames
             {
                 // No member can be looked up by a name no text holds: no binding needed.
                 if (document.FilePath is { } path && await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is { } root
-                    && Members.Any(m => root.SyntaxTree.GetText(ct).ToString().Contains($"\"{m}\"", StringComparison.Ordinal)))
+                    && LegacyNames.Members.Any(m => root.SyntaxTree.GetText(ct).ToString().Contains($"\"{m}\"", StringComparison.Ordinal)))
                 {
                     documents.Add((path, root));
                 }
@@ -51,7 +49,7 @@ internal static class ReflectedNames
                 var model = compilation.GetSemanticModel(root.SyntaxTree);
                 foreach (var literal in root.DescendantNodes().OfType<LiteralExpressionSyntax>())
                 {
-                    if (!Members.Contains(literal.Token.ValueText) || literal.Parent is not ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax call }
+                    if (!LegacyNames.Members.Contains(literal.Token.ValueText) || literal.Parent is not ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax call }
                         || hits.ContainsKey((path, literal.SpanStart))
                         || model.GetOperation(call, ct) is not IInvocationOperation invocation
                         || Lookup(invocation, results) is not { } api)

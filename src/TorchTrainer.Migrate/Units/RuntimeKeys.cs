@@ -14,8 +14,6 @@ namespace TorchTrainer.Migrate.Units;
 /// </summary>
 internal static class RuntimeKeys
 {
-    private static readonly HashSet<string> Keys = new(StringComparer.Ordinal) { KeyNames.LossHistory, KeyNames.ValLossHistory };
-
     /// <summary>
     /// A read with a run-time key: its file, position and (1-based) line; the legacy key the code can give it, and where
     /// (file, position and line of the expression that holds it).
@@ -145,5 +143,5 @@ internal static class RuntimeKeys
         node.DescendantNodesAndSelf().OfType<ExpressionSyntax>().FirstOrDefault(e => Value(compilation, e, ct) is not null);
 
     private static string? Value(Compilation compilation, ExpressionSyntax expression, CancellationToken ct) =>
-        compilation.GetSemanticModel(expression.SyntaxTree).GetConstantValue(expression, ct) is { HasValue: true, Value: string text } && Keys.Contains(text) ? text : null;
+        compilation.GetSemanticModel(expression.SyntaxTree).GetConstantValue(expression, ct) is { HasValue: true, Value: string text } && LegacyNames.Keys.Contains(text) ? text : null;
 }

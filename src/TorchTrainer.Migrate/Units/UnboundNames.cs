@@ -1,7 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using TorchTrainer.Contract;
 
 namespace TorchTrainer.Migrate.Units;
 
@@ -16,10 +15,6 @@ namespace TorchTrainer.Migrate.Units;
 /// </summary>
 internal static class UnboundNames
 {
-    private static readonly HashSet<string> Members = new(StringComparer.Ordinal) { ContractMembers.LossHistory, ContractMembers.ValLossHistory };
-
-    private static readonly HashSet<string> Keys = new(StringComparer.Ordinal) { KeyNames.LossHistory, KeyNames.ValLossHistory };
-
     /// <summary>An unbound legacy name: the document's file, the position and (1-based) line in its analysed text, the name and the compiler's error there.</summary>
     internal sealed record Hit(string Path, int Position, int Line, string Name, string? CompilerError, bool LateBound);
 
@@ -78,14 +73,14 @@ internal static class UnboundNames
         {
             switch (node)
             {
-                case MemberAccessExpressionSyntax access when Members.Contains(access.Name.Identifier.ValueText):
+                case MemberAccessExpressionSyntax access when LegacyNames.Members.Contains(access.Name.Identifier.ValueText):
                     yield return (access, access.Name.Identifier.ValueText);
                     break;
-                case MemberBindingExpressionSyntax binding when Members.Contains(binding.Name.Identifier.ValueText):
+                case MemberBindingExpressionSyntax binding when LegacyNames.Members.Contains(binding.Name.Identifier.ValueText):
                     yield return (binding, binding.Name.Identifier.ValueText);
                     break;
                 case ElementAccessExpressionSyntax element when element.ArgumentList.Arguments is [{ Expression: LiteralExpressionSyntax literal }]
-                    && literal.IsKind(SyntaxKind.StringLiteralExpression) && Keys.Contains(literal.Token.ValueText):
+                    && literal.IsKind(SyntaxKind.StringLiteralExpression) && LegacyNames.Keys.Contains(literal.Token.ValueText):
                     yield return (element, $"\"{literal.Token.ValueText}\"");
                     break;
             }
