@@ -1,7 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
-using TorchTrainer.Contract;
 
 namespace TorchTrainer.Migrate.Units;
 
@@ -26,33 +25,21 @@ internal static class ReflectedNames
         var hits = new Dictionary<(string, int), Hit>();
         foreach (var project in variants)
         {
-            var documents = new List<(string Path, SyntaxNode Root)>();
-            foreach (var document in project.Documents.Where(include))
-            {
-                // No member can be looked up by a name no text holds: no binding needed.
-                if (document.FilePath is { } path && await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is { } root
-                    && LegacyNames.Members.Any(m => root.SyntaxTree.GetText(ct).ToString().Contains($"\"{m}\"", StringComparison.Ordinal)))
-                {
-                    documents.Add((path, root));
-                }
-            }
-
-            if (documents.Count == 0
-                || await project.GetCompilationAsync(ct).ConfigureAwait(false) is not { } compilation
-                || compilation.GetTypeByMetadataName(ContractTypes.TrainingResultsMetadataName) is not { } results)
+            // No member can be looked up by a name no text holds: no binding needed.
+            if (await BoundSources.LoadAsync(project, include, text => LegacyNames.Members.Any(m => text.Contains($"\"{m}\"", StringComparison.Ordinal)), ct)
+                .ConfigureAwait(false) is not { } sources)
             {
                 continue;
             }
 
-            foreach (var (path, root) in documents)
+            foreach (var (path, root) in sources.Documents)
             {
-                var model = compilation.GetSemanticModel(root.SyntaxTree);
                 foreach (var literal in root.DescendantNodes().OfType<LiteralExpressionSyntax>())
                 {
                     if (!LegacyNames.Members.Contains(literal.Token.ValueText) || literal.Parent is not ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax call }
                         || hits.ContainsKey((path, literal.SpanStart))
-                        || model.GetOperation(call, ct) is not IInvocationOperation invocation
-                        || Lookup(invocation, results) is not { } api)
+                        || sources.Model(root.SyntaxTree).GetOperation(call, ct) is not IInvocationOperation invocation
+                        || Lookup(invocation, sources.Results) is not { } api)
                     {
                         continue;
                     }

@@ -1,7 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
-using TorchTrainer.Contract;
 
 namespace TorchTrainer.Migrate.Units;
 
@@ -34,42 +33,30 @@ internal static class RuntimeKeys
         var hits = new Dictionary<(string, int), Hit>();
         foreach (var project in variants)
         {
-            var roots = new List<(string Path, SyntaxNode Root)>();
-            foreach (var document in project.Documents.Where(include))
-            {
-                if (document.FilePath is { } path && await document.GetSyntaxRootAsync(ct).ConfigureAwait(false) is { } root)
-                {
-                    roots.Add((path, root));
-                }
-            }
-
             // No legacy key can be set where no text names one (a key split as "loss_hist" + "ory" aside): no binding needed.
-            if (!roots.Any(r => r.Root.SyntaxTree.GetText(ct).ToString().Contains("_history", StringComparison.Ordinal))
-                || await project.GetCompilationAsync(ct).ConfigureAwait(false) is not { } compilation
-                || compilation.GetTypeByMetadataName(ContractTypes.TrainingResultsMetadataName) is not { } results)
+            if (await BoundSources.LoadAsync(project, include, text => text.Contains("_history", StringComparison.Ordinal), ct).ConfigureAwait(false) is not { } sources)
             {
                 continue;
             }
 
-            foreach (var (path, root) in roots)
+            foreach (var (path, root) in sources.Documents)
             {
-                var model = compilation.GetSemanticModel(root.SyntaxTree);
+                var model = sources.Model(root.SyntaxTree);
                 foreach (var element in root.DescendantNodes().OfType<ElementAccessExpressionSyntax>())
                 {
                     if (element.ArgumentList.Arguments is not [{ Expression: var key }]
                         || model.GetSymbolInfo(element, ct).Symbol is not IPropertySymbol { IsIndexer: true } indexer
-                        || !SymbolEqualityComparer.Default.Equals(indexer.ContainingType, results)
+                        || !SymbolEqualityComparer.Default.Equals(indexer.ContainingType, sources.Results)
                         || model.GetConstantValue(key, ct).HasValue
                         || hits.ContainsKey((path, element.SpanStart)))
                     {
                         continue;
                     }
 
-                    if (LegacyKeySource(compilation, roots.Select(r => r.Root), model, key, ct) is { } source)
+                    if (LegacyKeySource(sources, key, ct) is var (source, legacyKey))
                     {
-                        var line = element.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-                        var setPath = roots.FirstOrDefault(r => r.Root.SyntaxTree == source.SyntaxTree).Path ?? path;
-                        hits[(path, element.SpanStart)] = new Hit(path, element.SpanStart, line, Value(compilation, source, ct)!,
+                        var setPath = sources.Documents.FirstOrDefault(d => d.Root.SyntaxTree == source.SyntaxTree).Path ?? path;
+                        hits[(path, element.SpanStart)] = new Hit(path, element.SpanStart, element.GetLocation().GetLineSpan().StartLinePosition.Line + 1, legacyKey,
                             setPath, source.SpanStart, source.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
                     }
                 }
@@ -80,18 +67,18 @@ internal static class RuntimeKeys
     }
 
     /// <summary>
-    /// The expression that can give <paramref name="key"/> a legacy key: in the key expression itself, or in what the
-    /// local, field, property or parameter it reads is set to (its initializer, its assignments, the collection a
-    /// foreach takes it from, the arguments calls pass to it) in the analysed documents; null when none can.
+    /// The expression that can give <paramref name="key"/> a legacy key, and that key: in the key expression itself, or
+    /// in what the local, field, property or parameter it reads is set to (its initializer, its assignments, the
+    /// collection a foreach takes it from, the arguments calls pass to it) in the analysed documents; null when none can.
     /// </summary>
-    private static ExpressionSyntax? LegacyKeySource(Compilation compilation, IEnumerable<SyntaxNode> roots, SemanticModel model, ExpressionSyntax key, CancellationToken ct)
+    private static (ExpressionSyntax Node, string Key)? LegacyKeySource(BoundSources sources, ExpressionSyntax key, CancellationToken ct)
     {
-        if (Holding(compilation, key, ct) is { } direct)
+        if (Holding(sources, key, ct) is { } direct)
         {
             return direct;
         }
 
-        var symbol = model.GetSymbolInfo(key, ct).Symbol;
+        var symbol = sources.Model(key.SyntaxTree).GetSymbolInfo(key, ct).Symbol;
         if (symbol is null or IMethodSymbol)
         {
             return null;
@@ -108,27 +95,27 @@ internal static class RuntimeKeys
                 PropertyDeclarationSyntax property => property.Initializer?.Value ?? property.ExpressionBody?.Expression,
                 _ => null,
             };
-            if (set is not null && Holding(compilation, set, ct) is { } found)
+            if (set is not null && Holding(sources, set, ct) is { } found)
             {
                 return found;
             }
         }
 
         // What the analysed code assigns to it, or passes to it when it is a parameter.
-        foreach (var root in roots)
+        foreach (var (_, root) in sources.Documents)
         {
-            var documentModel = compilation.GetSemanticModel(root.SyntaxTree);
+            var model = sources.Model(root.SyntaxTree);
             foreach (var node in root.DescendantNodes())
             {
                 var value = node switch
                 {
-                    AssignmentExpressionSyntax assignment when SymbolEqualityComparer.Default.Equals(documentModel.GetSymbolInfo(assignment.Left, ct).Symbol, symbol) => assignment.Right,
+                    AssignmentExpressionSyntax assignment when SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(assignment.Left, ct).Symbol, symbol) => assignment.Right,
                     ArgumentSyntax argument when symbol is IParameterSymbol parameter
-                        && documentModel.GetOperation(argument, ct) is IArgumentOperation { Parameter: { } passedTo }
+                        && model.GetOperation(argument, ct) is IArgumentOperation { Parameter: { } passedTo }
                         && SymbolEqualityComparer.Default.Equals(passedTo.OriginalDefinition, parameter.OriginalDefinition) => argument.Expression,
                     _ => null,
                 };
-                if (value is not null && Holding(compilation, value, ct) is { } found)
+                if (value is not null && Holding(sources, value, ct) is { } found)
                 {
                     return found;
                 }
@@ -138,10 +125,18 @@ internal static class RuntimeKeys
         return null;
     }
 
-    /// <summary>The first expression in <paramref name="node"/> (itself included) whose constant value is a legacy key.</summary>
-    private static ExpressionSyntax? Holding(Compilation compilation, SyntaxNode node, CancellationToken ct) =>
-        node.DescendantNodesAndSelf().OfType<ExpressionSyntax>().FirstOrDefault(e => Value(compilation, e, ct) is not null);
+    /// <summary>The first expression in <paramref name="node"/> (itself included) whose constant value is a legacy key, and that key.</summary>
+    private static (ExpressionSyntax Node, string Key)? Holding(BoundSources sources, SyntaxNode node, CancellationToken ct)
+    {
+        var model = sources.Model(node.SyntaxTree);
+        foreach (var expression in node.DescendantNodesAndSelf().OfType<ExpressionSyntax>())
+        {
+            if (model.GetConstantValue(expression, ct) is { HasValue: true, Value: string text } && LegacyNames.Keys.Contains(text))
+            {
+                return (expression, text);
+            }
+        }
 
-    private static string? Value(Compilation compilation, ExpressionSyntax expression, CancellationToken ct) =>
-        compilation.GetSemanticModel(expression.SyntaxTree).GetConstantValue(expression, ct) is { HasValue: true, Value: string text } && LegacyNames.Keys.Contains(text) ? text : null;
+        return null;
+    }
 }
