@@ -162,9 +162,18 @@ internal sealed class NotebookUnit(UnitServices services, INotebook notebook)
         foreach (var load in notebook.Script.LoadedScripts.Where(l => l.Directive == "#!import" && l.Path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase)))
         {
             var full = Path.GetFullPath(Path.Combine(folder, load.Path));
-            if (sources.All(s => !ChangeWriter.PathComparer.Equals(s.Item2.Path, full)) && TextFile.TryRead(full) is { Error: null })
+            if (sources.Any(s => ChangeWriter.PathComparer.Equals(s.Item2.Path, full)))
+            {
+                continue;
+            }
+
+            try
             {
                 sources.Add((load, TextFile.Read(full)));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                // Not imported: LoadedScriptUses names it as one that cannot be read.
             }
         }
 
