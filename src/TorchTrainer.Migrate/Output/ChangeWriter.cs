@@ -27,10 +27,13 @@ internal sealed class ChangeWriter
     public bool IsInsideRoots(string path) => RealPaths.Resolve(path) is { } real && _roots.IsInsideRoots(real);
 
     /// <summary>Claims a path for one unit of work, so that a file shared by two projects is rewritten once.</summary>
-    public bool TryClaim(string path) => _claimed.TryAdd(RealPaths.Resolve(path) ?? Path.GetFullPath(path), 0);
+    public bool TryClaim(string path) => _claimed.TryAdd(ClaimKey(path), 0);
 
     /// <summary>Whether a unit claimed <paramref name="path"/> (<see cref="TryClaim"/>): it analysed the file.</summary>
-    public bool IsClaimed(string path) => _claimed.ContainsKey(RealPaths.Resolve(path) ?? Path.GetFullPath(path));
+    public bool IsClaimed(string path) => _claimed.ContainsKey(ClaimKey(path));
+
+    /// <summary>A file is claimed by where it leads (a link and its target are one file).</summary>
+    private static string ClaimKey(string path) => RealPaths.Resolve(path) ?? Path.GetFullPath(path);
 
     public (ChangeOutcome Outcome, string? Message) Commit(FileChange change)
     {
