@@ -3,7 +3,6 @@ using Microsoft.CodeAnalysis.Text;
 using TorchTrainer.Migrate.FileBasedApps;
 using TorchTrainer.Migrate.Output;
 using TorchTrainer.Migrate.Workspace;
-using static TorchTrainer.Migrate.Units.FindingMapper;
 
 namespace TorchTrainer.Migrate.Units;
 
@@ -45,19 +44,7 @@ internal sealed class FileBasedAppUnit(UnitServices services, FileBasedApp app)
         {
             var engineResult = await services.Engine.RunAsync(variant.Project, Analysed, ct).ConfigureAwait(false);
             problems.AddRange(engineResult.Problems);
-            foreach (var group in engineResult.Initial.GroupBy(f => f.DocumentId))
-            {
-                var document = variant.Project.GetDocument(group.Key)!;
-                var file = document.FilePath!;
-                var oldText = engineResult.Changed.TryGetValue(group.Key, out var texts) ? texts.Old : await document.GetTextAsync(ct).ConfigureAwait(false);
-                merge.AddFindings(MapFindings(group, engineResult.Unfixed.Where(u => u.DocumentId == group.Key), oldText, texts.New ?? oldText,
-                    d => FromLineSpan(d, file), d => FromLineSpan(d, file)));
-            }
-
-            foreach (var (changedId, (oldText, newText)) in engineResult.Changed)
-            {
-                merge.AddRewrite(variant.Project.GetDocument(changedId)!.FilePath!, oldText, newText, variant.Label);
-            }
+            await merge.AddAsync(variant.Project, engineResult, variant.Label, ct).ConfigureAwait(false);
         }
 
         foreach (var hit in await InactiveCode.FindAsync(variants, paths.Contains, ct).ConfigureAwait(false))

@@ -3,7 +3,6 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using TorchTrainer.Migrate.Output;
 using TorchTrainer.Migrate.Workspace;
-using static TorchTrainer.Migrate.Units.FindingMapper;
 
 namespace TorchTrainer.Migrate.Units;
 
@@ -94,23 +93,9 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
         var problems = new List<string>();
         foreach (var variant in variants)
         {
-            var project = variant.Project;
-            var engineResult = await services.Engine.RunAsync(project, d => d.FilePath is { } p && mine.Contains(p), ct).ConfigureAwait(false);
+            var engineResult = await services.Engine.RunAsync(variant.Project, d => d.FilePath is { } p && mine.Contains(p), ct).ConfigureAwait(false);
             problems.AddRange(engineResult.Problems);
-            foreach (var group in engineResult.Initial.GroupBy(f => f.DocumentId))
-            {
-                var document = project.GetDocument(group.Key)!;
-                var path = document.FilePath!;
-                var oldText = engineResult.Changed.TryGetValue(group.Key, out var texts) ? texts.Old : await document.GetTextAsync(ct).ConfigureAwait(false);
-                var newText = texts.New ?? oldText;
-                merge.AddFindings(MapFindings(group, engineResult.Unfixed.Where(u => u.DocumentId == group.Key), oldText, newText,
-                    d => FromLineSpan(d, path), d => FromLineSpan(d, path)));
-            }
-
-            foreach (var (documentId, (oldText, newText)) in engineResult.Changed)
-            {
-                merge.AddRewrite(project.GetDocument(documentId)!.FilePath!, oldText, newText, variant.Label);
-            }
+            await merge.AddAsync(variant.Project, engineResult, variant.Label, ct).ConfigureAwait(false);
         }
 
         var outcomes = new List<(string, ChangeOutcome)>();

@@ -38,6 +38,27 @@ internal sealed class VariantMerge
         }
     }
 
+    /// <summary>
+    /// What the engine found and fixed in one configuration (<paramref name="project"/>, labelled
+    /// <paramref name="label"/>): its findings, located in each document's file, and its rewrite of each file.
+    /// </summary>
+    public async Task AddAsync(Microsoft.CodeAnalysis.Project project, Fixing.EngineResult engineResult, string label, CancellationToken ct)
+    {
+        foreach (var group in engineResult.Initial.GroupBy(f => f.DocumentId))
+        {
+            var document = project.GetDocument(group.Key)!;
+            var path = document.FilePath!;
+            var oldText = engineResult.Changed.TryGetValue(group.Key, out var texts) ? texts.Old : await document.GetTextAsync(ct).ConfigureAwait(false);
+            AddFindings(FindingMapper.MapFindings(group, engineResult.Unfixed.Where(u => u.DocumentId == group.Key), oldText, texts.New ?? oldText,
+                d => FindingMapper.FromLineSpan(d, path), d => FindingMapper.FromLineSpan(d, path)));
+        }
+
+        foreach (var (documentId, (oldText, newText)) in engineResult.Changed)
+        {
+            AddRewrite(project.GetDocument(documentId)!.FilePath!, oldText, newText, label);
+        }
+    }
+
     /// <summary>One configuration's rewrite of a file (<paramref name="oldText"/> as every configuration read it).</summary>
     public void AddRewrite(string path, SourceText oldText, SourceText newText, string label)
     {
