@@ -52,20 +52,7 @@ internal sealed class FileBasedAppUnit(UnitServices services, FileBasedApp app)
             result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", InactiveCode.Reason(hit, variants)));
         }
 
-        foreach (var hit in await UnboundNames.FindAsync([.. variants.Select(v => v.Project)], Analysed, ct).ConfigureAwait(false))
-        {
-            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", UnboundNames.Reason(hit)));
-        }
-
-        foreach (var hit in await RuntimeKeys.FindAsync([.. variants.Select(v => v.Project)], Analysed, ct).ConfigureAwait(false))
-        {
-            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", RuntimeKeys.Reason(hit, RuntimeKeys.SetAt(hit, services.Display))));
-        }
-
-        foreach (var hit in await ReflectedNames.FindAsync([.. variants.Select(v => v.Project)], Analysed, ct).ConfigureAwait(false))
-        {
-            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", ReflectedNames.Reason(hit)));
-        }
+        result.NotAnalysed.AddRange(await services.NotAnalysedInCompiledCodeAsync([.. variants.Select(v => v.Project)], Analysed, ct).ConfigureAwait(false));
 
         var outcomes = new List<(string, ChangeOutcome)>();
         foreach (var file in merge.Merged())

@@ -116,20 +116,7 @@ internal sealed class ProjectUnit(UnitServices services, IReadOnlyList<Project> 
             result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", InactiveCode.Reason(hit, variants)));
         }
 
-        foreach (var hit in await UnboundNames.FindAsync([.. variants.Select(v => v.Project)], d => d.FilePath is { } p && mine.Contains(p), ct).ConfigureAwait(false))
-        {
-            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", UnboundNames.Reason(hit)));
-        }
-
-        foreach (var hit in await RuntimeKeys.FindAsync([.. variants.Select(v => v.Project)], d => d.FilePath is { } p && mine.Contains(p), ct).ConfigureAwait(false))
-        {
-            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", RuntimeKeys.Reason(hit, RuntimeKeys.SetAt(hit, services.Display))));
-        }
-
-        foreach (var hit in await ReflectedNames.FindAsync([.. variants.Select(v => v.Project)], d => d.FilePath is { } p && mine.Contains(p), ct).ConfigureAwait(false))
-        {
-            result.NotAnalysed.Add(new NotAnalysed($"{services.Display(hit.Path)}:{hit.Line}", ReflectedNames.Reason(hit)));
-        }
+        result.NotAnalysed.AddRange(await services.NotAnalysedInCompiledCodeAsync([.. variants.Select(v => v.Project)], d => d.FilePath is { } p && mine.Contains(p), ct).ConfigureAwait(false));
 
         // Legacy names in code the analyzers cannot see: Razor markup, generated-looking sources, files no configuration compiles.
         IEnumerable<LegacyNames.Unseen> unseen =

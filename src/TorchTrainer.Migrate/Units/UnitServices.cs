@@ -20,6 +20,26 @@ internal sealed class UnitServices(MigrateOptions options, FixEngine engine, Cha
     /// <summary>A path as shown to the user: relative to the current folder when inside it.</summary>
     public string Display(string path) => DisplayPath.Relative(Options.CurrentDirectory, path);
 
+    /// <summary>
+    /// What the gate's semantic scans name as not analysed in the files <paramref name="include"/> takes of a project's
+    /// or an app's configurations, each at "FILE:LINE": a legacy name that does not bind or is read through dynamic
+    /// (UnboundNames), a keyed read whose run-time key can be a legacy key (RuntimeKeys), a legacy member looked up by
+    /// name (ReflectedNames).
+    /// </summary>
+    public async Task<IReadOnlyList<NotAnalysed>> NotAnalysedInCompiledCodeAsync(IReadOnlyList<Project> configurations, Func<Document, bool> include, CancellationToken ct)
+    {
+        string Place(string path, int line) => $"{Display(path)}:{line}";
+        return
+        [
+            .. (await UnboundNames.FindAsync(configurations, include, ct).ConfigureAwait(false))
+                .Select(hit => new NotAnalysed(Place(hit.Path, hit.Line), UnboundNames.Reason(hit))),
+            .. (await RuntimeKeys.FindAsync(configurations, include, ct).ConfigureAwait(false))
+                .Select(hit => new NotAnalysed(Place(hit.Path, hit.Line), RuntimeKeys.Reason(hit, RuntimeKeys.SetAt(hit, Display)))),
+            .. (await ReflectedNames.FindAsync(configurations, include, ct).ConfigureAwait(false))
+                .Select(hit => new NotAnalysed(Place(hit.Path, hit.Line), ReflectedNames.Reason(hit))),
+        ];
+    }
+
     /// <summary>Writes (or, with --check / --dry-run, only diffs) one change and records what happened to it.</summary>
     public ChangeOutcome Commit(FileChange change, UnitResultBuilder result)
     {
